@@ -1,0 +1,164 @@
+"""cli -- the ``clickpy`` command: run, check, flatten, dot, elements."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from clickpy.lang.errors import ClickError
+
+COMMANDS = ("run", "check", "flatten", "dot", "elements")
+
+
+def _config_args(p: argparse.ArgumentParser):
+    p.add_argument("file", nargs="?", help="configuration file ('-' for standard input)")
+    p.add_argument("defines", nargs="*", metavar="NAME=value", help="override define($NAME ...)")
+    p.add_argument("-f", "--file", dest="file_opt", metavar="FILE",
+                   help="read configuration from FILE")
+    p.add_argument("-e", "--expression", dest="expr", metavar="EXPR", help="configuration text")
+
+
+def _parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="clickpy", description="Click modular router for Python")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", add_help=False, help="run a router (Click driver options)")
+    _config_args(run)
+    run.add_argument("-h", "--handler", action="append", default=[], metavar="[ELEMENT.]H")
+    run.add_argument("-x", "--exit-handler", metavar="ELEMENT.H")
+    run.add_argument("-o", "--output", metavar="FILE", help="write the flat configuration")
+    run.add_argument("-q", "--quit", action="store_true", help="check only, do not run")
+    run.add_argument("-t", "--time", action="store_true")
+    run.add_argument("-w", "--no-warnings", action="store_true")
+    run.add_argument("-p", "--port", metavar="PORT")
+    run.add_argument("-u", "--unix-socket", metavar="FILE")
+    run.add_argument("-j", "--threads", type=int, default=1, metavar="N")
+    run.add_argument("--simtime", nargs="?", const="", metavar="TIME")
+    run.add_argument("-C", "--clickpath", metavar="PATH")
+    run.add_argument("-v", "--verbose", action="store_true")
+    run.add_argument("--help", action="help")
+
+    check = sub.add_parser("check", help="check a configuration (exit 0 or 1)")
+    _config_args(check)
+    check.add_argument("-w", "--no-warnings", action="store_true")
+    check.add_argument("-v", "--verbose", action="store_true",
+                       help="also list elements without run-time code")
+
+    flatten = sub.add_parser("flatten", help="print the flat configuration")
+    _config_args(flatten)
+    flatten.add_argument("-o", "--output", metavar="FILE")
+
+    dot = sub.add_parser("dot", help="Graphviz picture of the graph")
+    _config_args(dot)
+    dot.add_argument("--format", default="dot", choices=("dot", "svg", "png", "pdf"))
+    dot.add_argument("-o", "--output", metavar="FILE")
+
+    elements = sub.add_parser("elements", help="list element classes, or print one's manual")
+    elements.add_argument("name", nargs="?")
+    return top
+
+
+def _load(ns):
+    from clickpy.load import load, split_defines
+    words = [ns.file] if ns.file else []
+    words += ns.defines
+    words, defines = split_defines(words)
+    file = ns.file_opt
+    if words:
+        if file is not None or ns.expr is not None or len(words) > 1:
+            raise SystemExit(f"clickpy {ns.command}: unexpected argument '{words[-1]}'")
+        file = words[0]
+    if getattr(ns, "clickpath", None):
+        import os
+        os.environ["CLICKPATH"] = ns.clickpath
+    loaded = load(file, ns.expr, defines)
+    if not getattr(ns, "no_warnings", False):
+        loaded.errh.print_all(sys.stderr)
+    return loaded
+
+
+def _write(text: str | bytes, path: str | None):
+    if path in (None, "-"):
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
+        return
+    mode = "wb" if isinstance(text, bytes) else "w"
+    with open(path, mode) as f:
+        f.write(text)
+
+
+def cmd_check(ns) -> int:
+    loaded = _load(ns)
+    if ns.verbose:
+        from clickpy.commands.describe import describe_runnability
+        print(describe_runnability(loaded), file=sys.stderr)
+    return 0
+
+
+def cmd_flatten(ns) -> int:
+    from clickpy.lang.unparse import unparse
+    _write(unparse(_load(ns).graph), ns.output)
+    return 0
+
+
+def cmd_dot(ns) -> int:
+    from clickpy.graph.dot import render, to_dot
+    text = to_dot(_load(ns).graph)
+    if ns.format == "dot":
+        _write(text, ns.output)
+    else:
+        _write(render(text, ns.format), ns.output)
+    return 0
+
+
+def cmd_run(ns) -> int:
+    from clickpy.lang.unparse import unparse
+    try:
+        loaded = _load(ns)
+    except ClickError:
+        raise
+    if ns.output:
+        _write(unparse(loaded.graph), ns.output)
+    if ns.quit:
+        return 0
+    from clickpy.commands.describe import not_runnable
+    missing = not_runnable(loaded)
+    raise ClickError("", None, [f"clickpy run: cannot run yet: the run-time engine is not built "
+                                f"in this version (classes without run-time code: "
+                                f"{', '.join(missing) or 'none'}); use -q to check only"])
+
+
+def cmd_elements(ns) -> int:
+    from clickpy.commands.describe import element_list, element_manual
+    if ns.name:
+        text = element_manual(ns.name)
+        if text is None:
+            print(f"clickpy elements: no element class '{ns.name}'", file=sys.stderr)
+            return 1
+        print(text)
+    else:
+        print(element_list())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ns = _parser().parse_args(argv)
+    handler = globals()[f"cmd_{ns.command}"]
+    try:
+        return handler(ns)
+    except ClickError as e:
+        for line in e.messages:
+            print(line, file=sys.stderr)
+        if ns.command == "run" and e.coord is not None:
+            print("Router could not be initialized!", file=sys.stderr)
+        return 1
+    except RuntimeError as e:       # e.g. Graphviz missing
+        print(f"clickpy {ns.command}: {e}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

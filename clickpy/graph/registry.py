@@ -1,0 +1,56 @@
+"""registry -- every element class clickpy knows, runnable or declared only."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from clickpy.graph.spec import ElementSpec
+
+
+class Registry:
+    """Element classes by name.
+
+    Declarations come from Click's catalog (so ``check`` works on real
+    configurations before run-time code exists); classes found in
+    elements/ override them and are marked runnable; Python elements
+    loaded by the user come last.
+    """
+
+    def __init__(self, specs: dict[str, ElementSpec] | None = None):
+        self.specs: dict[str, ElementSpec] = dict(specs or {})
+
+    def has(self, name: str) -> bool:
+        return name in self.specs
+
+    def get(self, name: str) -> ElementSpec | None:
+        return self.specs.get(name)
+
+    def add(self, spec: ElementSpec):
+        self.specs[spec.name] = spec
+
+    def names(self) -> list[str]:
+        return sorted(self.specs)
+
+    def copy(self) -> Registry:
+        return Registry(self.specs)
+
+
+def _elements_root() -> Path:
+    import clickpy.elements
+    return Path(clickpy.elements.__file__).parent
+
+
+@functools.cache
+def default_registry() -> Registry:
+    from clickpy.graph.catalog import CATALOG
+    from clickpy.graph.elemmap import load_element_map
+
+    reg = Registry({spec.name: spec for spec in CATALOG})
+    for name, e in load_element_map(_elements_root()).items():
+        declared = reg.get(name)
+        reg.add(ElementSpec(
+            name=name, port_count=e["port_count"], processing=e["processing"],
+            flow_code=e["flow_code"], group=e.get("group") or (declared.group if declared else ""),
+            summary=declared.summary if declared else "", runnable=True,
+            module=e["module"], doc=e.get("doc"), python=e["module"].endswith("_py")))
+    return reg

@@ -1,0 +1,101 @@
+"""errors -- Click-style error reporting: ``file:line: message``."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from clickpy.lang.coord import Coord
+
+
+class ClickError(Exception):
+    """A user mistake, printed as ``file:line: message`` with no traceback.
+
+    ``messages`` holds every message collected before giving up, each
+    already formatted; ``str()`` joins them.
+    """
+
+    def __init__(self, msg: str, coord: Coord | None = None, messages: list[str] | None = None):
+        self.msg = msg
+        self.coord = coord
+        self.messages = messages if messages is not None else [_format(coord, msg)]
+        super().__init__("\n".join(self.messages))
+
+    @property
+    def file(self):
+        return self.coord.file if self.coord else None
+
+    @property
+    def line(self):
+        return self.coord.line if self.coord else None
+
+
+def _format(coord: Coord | None, msg: str, prefix: str = "") -> str:
+    lines = msg.split("\n")
+    head = f"{coord}: " if coord else ""
+    # continuation lines keep the landmark, as Click's ErrorHandler does
+    return "\n".join(f"{head}{prefix}{line}" for line in lines)
+
+
+@dataclass(slots=True)
+class Message:
+    level: str          # "error", "warning" or "message"
+    coord: Coord | None
+    text: str
+
+    def __str__(self):
+        prefix = "warning: " if self.level == "warning" else ""
+        return _format(self.coord, self.text, prefix)
+
+
+class ErrorHandler:
+    """Collects errors and warnings so a pass reports them all, then stops.
+
+    Semantic checks call ``error``/``warning``; the driver prints
+    ``messages`` and calls ``raise_if_errors`` (Click's ErrorHandler and
+    LandmarkErrorHandler in one small class).
+    """
+
+    def __init__(self, stream=None):
+        self.messages: list[Message] = []
+        self.nerrors = 0
+        self.nwarnings = 0
+        self.stream = stream        # when set, messages are also printed as they come
+
+    def _add(self, level, coord, text):
+        m = Message(level, coord, text)
+        self.messages.append(m)
+        if self.stream is not None:
+            print(m, file=self.stream)
+        return m
+
+    def error(self, coord: Coord | None, text: str):
+        self.nerrors += 1
+        self._add("error", coord, text)
+        return -1
+
+    def warning(self, coord: Coord | None, text: str):
+        self.nwarnings += 1
+        self._add("warning", coord, text)
+
+    def message(self, coord: Coord | None, text: str):
+        self._add("message", coord, text)
+
+    def formatted(self) -> list[str]:
+        return [str(m) for m in self.messages]
+
+    def errors_since(self, mark: int) -> bool:
+        return self.nerrors > mark
+
+    def raise_if_errors(self, summary: str | None = None):
+        """Raises one ClickError carrying every message so far."""
+        if not self.nerrors:
+            return
+        msgs = self.formatted()
+        if summary:
+            msgs.append(summary)
+        first = next(m for m in self.messages if m.level == "error")
+        raise ClickError(first.text, first.coord, msgs)
+
+    def print_all(self, stream=None):
+        for m in self.messages:
+            print(m, file=stream or sys.stderr)

@@ -1,0 +1,58 @@
+"""load -- reads a configuration the way Click's driver does: file, -e, NAME=value."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from clickpy.graph.check import CheckedGraph, check_graph
+from clickpy.graph.graph import Graph
+from clickpy.graph.registry import Registry, default_registry
+from clickpy.lang import read_config
+from clickpy.lang.errors import ClickError, ErrorHandler
+
+
+@dataclass
+class Loaded:
+    graph: Graph
+    checked: CheckedGraph
+    errh: ErrorHandler          # warnings (errors raise)
+    registry: Registry
+
+
+def read_source(file: str | None, expr: str | None) -> tuple[str, str]:
+    """Text and file name of a configuration: ``-e`` text, a file, or ``-`` for stdin."""
+    if expr is not None:
+        return expr, "<expr>"
+    if file is None or file == "-":
+        return sys.stdin.read(), "<stdin>"
+    try:
+        with open(file, encoding="utf-8", errors="surrogateescape") as f:
+            return f.read(), file
+    except OSError as e:
+        raise ClickError(f"{e.strerror.lower() if e.strerror else e}", None,
+                         [f"{file}: {e.strerror or e}"]) from None
+
+
+def load(file: str | None = None, expr: str | None = None,
+         defines: dict[str, str] | None = None, registry: Registry | None = None) -> Loaded:
+    """Parses, flattens and checks; raises ClickError with every message on failure."""
+    registry = registry or default_registry()
+    text, filename = read_source(file, expr)
+    errh = ErrorHandler()
+    graph = read_config(text, filename, defines, registry.has, errh)
+    checked = check_graph(graph, registry.get, errh)
+    errh.raise_if_errors()
+    return Loaded(graph, checked, errh, registry)
+
+
+def split_defines(args: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Separates ``NAME=value`` words (Click's driver) from other arguments."""
+    rest, defines = [], {}
+    for arg in args:
+        name, eq, value = arg.partition("=")
+        if eq and name and (name[0].isalpha() or name[0] == "_") \
+                and all(c.isalnum() or c == "_" for c in name):
+            defines[name] = value
+        else:
+            rest.append(arg)
+    return rest, defines

@@ -1,0 +1,80 @@
+"""setup.py -- builds clickpy's Cython extensions and its element map."""
+import os
+import sys
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+CYTHON_RANGE = ((3, 0), (3, 4))     # [min, max) Cython versions we build with
+CFLAGS = ["-O2", "-Wall", "-Wsign-compare", "-Wno-unused-function"]
+
+
+def _cython_version_ok(version):
+    parts = tuple(int(p) for p in version.split(".")[:2])
+    return CYTHON_RANGE[0] <= parts < CYTHON_RANGE[1]
+
+
+def _pyx_sources():
+    """Every .pyx under clickpy/ and elements/, one extension per file."""
+    found = []
+    for top, package in (("clickpy", "clickpy"), ("elements", "clickpy.elements")):
+        for pyx in sorted((ROOT / top).rglob("*.pyx")):
+            rel = pyx.relative_to(ROOT / top).with_suffix("")
+            module = ".".join((package, *rel.parts))
+            found.append((module, str(pyx.relative_to(ROOT))))
+    return found
+
+
+def _extensions():
+    sources = _pyx_sources()
+    if not sources:
+        return []
+    import Cython
+    from Cython.Build import cythonize
+    from setuptools import Extension
+
+    if not _cython_version_ok(Cython.__version__):
+        raise SystemExit(f"clickpy needs Cython in {CYTHON_RANGE}, found {Cython.__version__}")
+    exts = [Extension(mod, [src], extra_compile_args=CFLAGS,
+                      include_dirs=[str(ROOT / "clickpy" / "runtime" / "includes")])
+            for mod, src in sources]
+    return cythonize(
+        exts,
+        compiler_directives={"language_level": 3, "boundscheck": False,
+                             "wraparound": False, "cdivision": True},
+        annotate=bool(os.environ.get("CLICKPY_CYTHON_ANNOTATE")),
+        nthreads=os.cpu_count() or 1,
+    )
+
+
+class BuildPyWithElementMap(build_py):
+    """Writes the element map (class name -> module) before packaging."""
+
+    def run(self):
+        from clickpy.graph.elemmap import write_element_map
+        write_element_map(ROOT / "elements", ROOT / "elements" / "elementmap.json")
+        super().run()
+
+
+def _packages():
+    """clickpy's own packages, plus elements/ and its groups as clickpy.elements.*"""
+    found = []
+    for top, package in (("clickpy", "clickpy"), ("elements", "clickpy.elements")):
+        for init in sorted((ROOT / top).rglob("__init__.py")):
+            rel = init.parent.relative_to(ROOT / top)
+            found.append(".".join((package, *rel.parts)))
+    return found
+
+
+setup(
+    packages=_packages(),
+    package_dir={"clickpy.elements": "elements"},
+    package_data={"clickpy.elements": ["elementmap.json", "*/*.pxd", "*/*.pyx"],
+                  "clickpy": ["*/*.pxd"]},
+    ext_modules=_extensions(),
+    cmdclass={"build_py": BuildPyWithElementMap},
+)
