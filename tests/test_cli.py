@@ -1,0 +1,113 @@
+"""test_cli -- the clickpy command as a user runs it: exit codes, output, no tracebacks."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = sorted((ROOT / "configs").glob("*.click"))
+
+
+def clickpy(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "clickpy", *args], input=stdin,
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.name)
+def test_every_bundled_configuration_checks_cleanly(config):
+    r = clickpy("check", str(config))
+    assert (r.returncode, r.stderr) == (0, "")
+
+
+def test_check_reports_click_errors_with_file_line_and_exit_1(tmp_path):
+    bad = tmp_path / "router.click"
+    bad.write_text("src :: Idle;\nsrc -> q :: Queue(10);\nq -> d :: Discard;\nq [2] -> d;\n")
+    r = clickpy("check", str(bad))
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [f"{bad}:2: 'q :: Queue' has no output 2",
+                                     f"{bad}:2: 'q :: Queue' output 1 unused"]
+    assert "Traceback" not in r.stderr
+
+
+def test_check_push_to_pull_error_text():
+    r = clickpy("check", "-e", "InfiniteSource -> q :: Queue -> Unqueue -> Discard;\n"
+                "Idle -> Unqueue@5 :: Unqueue -> Discard;\nq [1] -> Discard")
+    assert r.returncode == 0, r.stderr
+    r = clickpy("check", "-e", "s :: TimedSource;\nu :: Unqueue;\ns -> u -> Discard")
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [
+        "<expr>:1: 's :: TimedSource' push output 0 connected to 'u :: Unqueue' pull input 0"]
+
+
+def test_syntax_error_is_one_line_no_traceback():
+    r = clickpy("check", "-e", "a :: Counter;\na -> -> b")
+    assert r.returncode == 1
+    assert r.stderr == "<expr>:2: syntax error near '->'\n"
+
+
+def test_standard_input_and_defines():
+    r = clickpy("flatten", "-", "N=7", stdin="define($N 1); Idle -> Queue($N) -> Discard;")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ("Idle@1 :: Idle;\nQueue@2 :: Queue(7);\nDiscard@3 :: Discard;\n\n"
+                        "Idle@1 -> Queue@2;\nQueue@2 -> Discard@3;\n")
+
+
+def test_flatten_output_rereads_to_the_same_graph(tmp_path):
+    from clickpy.lang import read_config
+    for config in CONFIGS:
+        r = clickpy("flatten", str(config))
+        assert r.returncode == 0, r.stderr
+        again = read_config(r.stdout, "flat.click")
+        assert again.same_as(read_config(config.read_text(), str(config)))
+
+
+def test_run_q_o_writes_flat_config_without_running(tmp_path):
+    out = tmp_path / "flat.click"
+    r = clickpy("run", "-q", "-o", str(out), "-e", "Idle -> c :: Counter -> Discard")
+    assert (r.returncode, r.stderr) == (0, "")
+    assert out.read_text() == ("Idle@1 :: Idle;\nc :: Counter;\nDiscard@3 :: Discard;\n\n"
+                               "Idle@1 -> c;\nc -> Discard@3;\n")
+
+
+def test_run_bad_configuration_prints_click_failure_line():
+    r = clickpy("run", "-q", "-e", "x :: Nope;")
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == ["<expr>:1: unknown element class 'Nope'",
+                                     "Router could not be initialized!"]
+
+
+def test_missing_file_is_a_clear_error():
+    r = clickpy("check", "/nonexistent/router.click")
+    assert r.returncode == 1
+    assert r.stderr.startswith("/nonexistent/router.click: ")
+    assert "Traceback" not in r.stderr
+
+
+def test_elements_lists_every_class_and_what_runs():
+    r = clickpy("elements")
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    assert lines[0].split()[:5] == ["CLASS", "GROUP", "PORTS", "PROC", "STATUS"]
+    queue = next(line for line in lines if line.startswith("Queue "))
+    assert queue.split()[1:4] == ["standard", "1/1-2", "h/lh"]
+    assert "cannot run yet" in lines[-1]
+
+
+def test_elements_manual_and_unknown_name():
+    r = clickpy("elements", "CheckIPHeader")
+    assert r.returncode == 0
+    assert r.stdout.startswith("CheckIPHeader (ip): ")
+    assert "ports 1/1-2, processing a/ah" in r.stdout
+    r = clickpy("elements", "NoSuchThing")
+    assert (r.returncode, r.stderr) == (1, "clickpy elements: no element class 'NoSuchThing'\n")
+
+
+def test_dot_text_and_check_verbose():
+    r = clickpy("dot", "-e", "a :: Idle -> c :: { input -> Counter -> output } -> Discard")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("digraph")
+    assert "cluster" in r.stdout and '"c/Counter@1"' in r.stdout
+    r = clickpy("check", "-v", "-e", "Idle -> a :: ARPQuerier(1.0.0.1, 0:1:2:3:4:5) -> Discard; Idle -> [1] a")
+    assert r.returncode == 0, r.stderr
+    assert "classes without run-time code yet: ARPQuerier, Discard, Idle" in r.stderr
