@@ -113,20 +113,8 @@ def cmd_dot(ns) -> int:
 
 
 def cmd_run(ns) -> int:
-    from clickpy.lang.unparse import unparse
-    try:
-        loaded = _load(ns)
-    except ClickError:
-        raise
-    if ns.output:
-        _write(unparse(loaded.graph), ns.output)
-    if ns.quit:
-        return 0
-    from clickpy.commands.describe import not_runnable
-    missing = not_runnable(loaded)
-    raise ClickError("", None, [f"clickpy run: cannot run yet: the run-time engine is not built "
-                                f"in this version (classes without run-time code: "
-                                f"{', '.join(missing) or 'none'}); use -q to check only"])
+    from clickpy.commands.run import run_router
+    return run_router(ns, _load(ns))
 
 
 def cmd_elements(ns) -> int:

@@ -17,12 +17,14 @@ class Loaded:
     checked: CheckedGraph
     errh: ErrorHandler          # warnings (errors raise)
     registry: Registry
+    text: str = ""
 
 
-def read_source(file: str | None, expr: str | None) -> tuple[str, str]:
+def read_source(file: str | None, expr: str | None,
+                filename: str | None = None) -> tuple[str, str]:
     """Text and file name of a configuration: ``-e`` text, a file, or ``-`` for stdin."""
     if expr is not None:
-        return expr, "<expr>"
+        return expr, filename or "<expr>"
     if file is None or file == "-":
         return sys.stdin.read(), "<stdin>"
     try:
@@ -34,15 +36,16 @@ def read_source(file: str | None, expr: str | None) -> tuple[str, str]:
 
 
 def load(file: str | None = None, expr: str | None = None,
-         defines: dict[str, str] | None = None, registry: Registry | None = None) -> Loaded:
+         defines: dict[str, str] | None = None, registry: Registry | None = None,
+         filename: str | None = None) -> Loaded:
     """Parses, flattens and checks; raises ClickError with every message on failure."""
     registry = registry or default_registry()
-    text, filename = read_source(file, expr)
+    text, filename = read_source(file, expr, filename)
     errh = ErrorHandler()
     graph = read_config(text, filename, defines, registry.has, errh)
     checked = check_graph(graph, registry.get, errh)
     errh.raise_if_errors()
-    return Loaded(graph, checked, errh, registry)
+    return Loaded(graph, checked, errh, registry, text)
 
 
 def split_defines(args: list[str]) -> tuple[list[str], dict[str, str]]:

@@ -56,6 +56,7 @@ def scan(root: Path, package: str = "clickpy.elements") -> dict[str, dict]:
         group = rel.parts[0] if len(rel.parts) > 1 else ""
         for entry in scan_source(path.read_text(encoding="utf-8"), module):
             entry["group"] = group
+            entry["python"] = path.suffix == ".py"
             found[entry["name"]] = entry
     return found
 

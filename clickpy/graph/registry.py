@@ -16,8 +16,10 @@ class Registry:
     loaded by the user come last.
     """
 
-    def __init__(self, specs: dict[str, ElementSpec] | None = None):
+    def __init__(self, specs: dict[str, ElementSpec] | None = None,
+                 classes: dict[str, type] | None = None):
         self.specs: dict[str, ElementSpec] = dict(specs or {})
+        self.classes: dict[str, type] = dict(classes or {})    # loaded Python elements
 
     def has(self, name: str) -> bool:
         return name in self.specs
@@ -32,7 +34,21 @@ class Registry:
         return sorted(self.specs)
 
     def copy(self) -> Registry:
-        return Registry(self.specs)
+        return Registry(self.specs, self.classes)
+
+    def element_class(self, name: str) -> type | None:
+        """The run-time class for ``name``, importing its module on first use."""
+        cls = self.classes.get(name)
+        if cls is not None:
+            return cls
+        spec = self.specs.get(name)
+        if spec is None or not spec.runnable or spec.module is None:
+            return None
+        import importlib
+        module = importlib.import_module(spec.module)
+        cls = getattr(module, spec.python_name or name)
+        self.classes[name] = cls
+        return cls
 
 
 def _elements_root() -> Path:
@@ -52,5 +68,6 @@ def default_registry() -> Registry:
             name=name, port_count=e["port_count"], processing=e["processing"],
             flow_code=e["flow_code"], group=e.get("group") or (declared.group if declared else ""),
             summary=declared.summary if declared else "", runnable=True,
-            module=e["module"], doc=e.get("doc"), python=e["module"].endswith("_py")))
+            module=e["module"], doc=e.get("doc"), python=e.get("python", False),
+            python_name=e.get("python_name")))
     return reg

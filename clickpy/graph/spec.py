@@ -24,3 +24,4 @@ class ElementSpec:
     module: str | None = None       # module that defines the class, when runnable
     doc: str | None = None          # the manual page, when there is one
     python: bool = False            # a plain-Python element (runs under the GIL)
+    python_name: str | None = None  # the class's name in ``module``, when it differs

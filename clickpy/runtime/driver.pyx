@@ -1,0 +1,233 @@
+# driver.pyx -- Click's scheduling model: tasks in a run queue, timers, idle waits
+import heapq
+import signal
+import time
+
+from cpython.exc cimport PyErr_CheckSignals
+from libc.stdint cimport int64_t
+from libc.stdlib cimport realloc
+
+from clickpy.runtime.clock cimport advance_to, now_ns, simulated
+from clickpy.runtime.element cimport Element
+
+cdef int _stop_requests = 0     # please_stop() calls not yet seen by the driver
+
+cdef enum:
+    ROUNDS_PER_CHECK = 256      # task rounds between looks at timers and signals
+    NO_DEADLINE = 0
+
+
+cdef void please_stop() noexcept nogil:
+    """Asks the driver to stop (Click's please_stop_driver); callable from C."""
+    global _stop_requests
+    _stop_requests += 1
+
+
+cdef class Timer:
+    """A one-shot timer; an element reschedules it to make it periodic."""
+
+    def __cinit__(self, driver, callback):
+        self.driver = driver
+        self.callback = callback
+        self.expiry_ns = 0
+        self.scheduled = False
+        self._seq = -1
+
+    def schedule_at_ns(self, int64_t t_ns):
+        self.expiry_ns = t_ns
+        self.scheduled = True
+        (<Driver>self.driver)._push_timer(self)
+
+    def schedule_after(self, double seconds):
+        self.schedule_at_ns(now_ns() + <int64_t>(seconds * 1e9 + 0.5))
+
+    def schedule_after_ns(self, int64_t delay_ns):
+        self.schedule_at_ns(now_ns() + delay_ns)
+
+    def schedule_now(self):
+        self.schedule_at_ns(now_ns())
+
+    def unschedule(self):
+        self.scheduled = False
+        self._seq = -1
+
+    @property
+    def expiry_ns(self):
+        return self.expiry_ns
+
+    @property
+    def is_scheduled(self):
+        return bool(self.scheduled)
+
+
+cdef class Driver:
+    """Runs tasks round after round with the GIL released; between batches
+    of rounds it fires due timers, services file descriptors and signals.
+
+    When a round does no work the driver is idle: it sleeps until the next
+    timer (real time) or jumps the clock to it (``--simtime``). With no
+    timer, no watched file descriptor and no work, nothing can happen any
+    more and the driver stops.
+    """
+
+    def __cinit__(self):
+        self._tasks = NULL
+        self._ntasks = self._cap = 0
+        self._task_refs = []
+        self._timers = []
+        self._seq = 0
+        self.runcount = 1
+        self.stop_hook = None
+        self.poller = None
+        self.stopped = False
+
+    def add_task(self, Element e):
+        if e in self._task_refs:
+            return
+        if self._ntasks == self._cap:
+            self._cap = max(8, self._cap * 2)
+            self._tasks = <void **>realloc(self._tasks, self._cap * sizeof(void *))
+            if self._tasks == NULL:
+                raise MemoryError()
+        self._tasks[self._ntasks] = <void *>e
+        self._ntasks += 1
+        self._task_refs.append(e)
+
+    def task_elements(self):
+        return list(self._task_refs)
+
+    def new_timer(self, callback):
+        return Timer(self, callback)
+
+    def _push_timer(self, Timer t):
+        self._seq += 1
+        t._seq = self._seq
+        heapq.heappush(self._timers, (t.expiry_ns, self._seq, t))
+
+    def adjust_runcount(self, int delta):
+        self.runcount += delta
+
+    def set_runcount(self, int value):
+        self.runcount = value
+
+    def please_stop(self):
+        please_stop()
+
+    cdef bint _rounds(self, int max_rounds, int64_t until_ns) noexcept nogil:
+        """Runs up to ``max_rounds`` rounds of every scheduled task.
+
+        Returns whether any task did work. Stops early at a stop request or
+        when the next timer is due.
+        """
+        cdef int r, i
+        cdef bint work = False, round_work
+        for r in range(max_rounds):
+            round_work = False
+            for i in range(self._ntasks):
+                # a borrowed reference: casting it in place needs no GIL
+                if (<Element>self._tasks[i])._task_scheduled \
+                        and (<Element>self._tasks[i]).run_task():
+                    round_work = True
+            if not round_work:
+                return work
+            work = True
+            if _stop_requests or (until_ns != NO_DEADLINE and not simulated()
+                                  and now_ns() >= until_ns):
+                return work
+        return work
+
+    def _next_timer(self):
+        """Expiry of the earliest live timer, or None (drops stale heap entries)."""
+        timers = self._timers
+        while timers:
+            expiry, seq, t = timers[0]
+            if (<Timer>t).scheduled and (<Timer>t)._seq == seq:
+                return expiry
+            heapq.heappop(timers)
+        return None
+
+    def _run_timers(self):
+        """Fires every timer that is due; returns how many fired."""
+        cdef Timer t
+        fired = 0
+        now = now_ns()
+        timers = self._timers
+        while timers and timers[0][0] <= now:
+            expiry, seq, t = heapq.heappop(timers)
+            if not t.scheduled or t._seq != seq:
+                continue
+            t.scheduled = False
+            t._seq = -1
+            t.callback()
+            fired += 1
+        return fired
+
+    def _take_stop_requests(self):
+        global _stop_requests
+        n = _stop_requests
+        _stop_requests = 0
+        if n:
+            self.runcount -= n
+        if self.runcount > 0:
+            return False
+        # a DriverManager script decides whether a stop request ends the run
+        if self.stop_hook is not None and self.stop_hook():
+            return False
+        return True
+
+    def run(self):
+        """The driver loop; returns when the router stops."""
+        global _stop_requests
+        cdef bint work
+        cdef int64_t deadline
+        old_int = signal.getsignal(signal.SIGINT)
+        old_term = signal.getsignal(signal.SIGTERM)
+
+        def on_signal(signum, frame):
+            please_stop()
+            self.runcount = 0
+            self.stop_hook = None       # a signal always stops, scripts or not
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        try:
+            while True:
+                if self._take_stop_requests():
+                    break
+                self._run_timers()
+                if self._take_stop_requests():
+                    break
+                next_timer = self._next_timer()
+                deadline = next_timer if next_timer is not None else NO_DEADLINE
+                with nogil:
+                    work = self._rounds(ROUNDS_PER_CHECK, deadline)
+                PyErr_CheckSignals()
+                if self.poller is not None:
+                    self.poller.poll(0)
+                if work or _stop_requests:
+                    continue
+                if not self._idle():
+                    break
+        finally:
+            signal.signal(signal.SIGINT, old_int)
+            signal.signal(signal.SIGTERM, old_term)
+            self.stopped = True
+
+    def _idle(self):
+        """Waits for the next event; False when none can ever come."""
+        next_timer = self._next_timer()
+        if simulated():
+            if next_timer is None:
+                if self.poller is None or not self.poller.active():
+                    return False
+                self.poller.poll(None)      # only outside events can make work now
+                return True
+            advance_to(next_timer)
+            return True
+        if next_timer is None and (self.poller is None or not self.poller.active()):
+            return False
+        wait = None if next_timer is None else max(0.0, (next_timer - now_ns()) / 1e9)
+        if self.poller is not None:
+            self.poller.poll(wait)
+        elif wait:
+            time.sleep(wait)
+        return True

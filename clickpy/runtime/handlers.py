@@ -1,0 +1,86 @@
+"""handlers -- read and write handlers: Click's control plane, by element and name."""
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+class HandlerError(Exception):
+    """A handler refused (bad value, no such handler); the message is for the user."""
+
+
+@dataclass(slots=True)
+class Handler:
+    name: str
+    read: Callable | None = None        # () -> value, or (param) -> value when read_param
+    write: Callable | None = None       # (value_text) -> None
+    read_param: bool = False            # read handler takes an argument
+    button: bool = False                # write handler ignores its value (reset, stop)
+    calm: bool = True                   # safe to call while the data path runs
+    raw: bool = False                   # value is bytes/text as is, no trailing newline added
+
+    def flags(self) -> str:
+        return ("r" if self.read else "") + ("w" if self.write else "")
+
+
+def format_value(value) -> str:
+    """Handler values print as Click prints them: text, one value per line."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}" if value != int(value) or abs(value) >= 1e16 else str(int(value))
+    if isinstance(value, (list, tuple)):
+        return "\n".join(format_value(v) for v in value)
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return str(value)
+
+
+class HandlerTable:
+    """All handlers of a router: per element (by element object) and global."""
+
+    def __init__(self):
+        self._by_element: dict[object, dict[str, Handler]] = {}
+        self._global: dict[str, Handler] = {}
+
+    def _table(self, element):
+        if element is None:
+            return self._global
+        return self._by_element.setdefault(element, {})
+
+    def add_read(self, element, name, reader, *, param=False, calm=True, raw=False):
+        h = self._table(element).get(name) or Handler(name)
+        h.read, h.read_param, h.calm, h.raw = reader, param, calm, raw
+        self._table(element)[name] = h
+
+    def add_write(self, element, name, writer, *, button=False, calm=True):
+        h = self._table(element).get(name) or Handler(name)
+        h.write, h.button, h.calm = writer, button, calm
+        self._table(element)[name] = h
+
+    def find(self, element, name) -> Handler | None:
+        return self._table(element).get(name)
+
+    def names(self, element) -> list[str]:
+        return list(self._table(element))
+
+    def read(self, element, name, param: str | None = None) -> str:
+        h = self.find(element, name)
+        if h is None or h.read is None:
+            raise HandlerError(f"no read handler '{name}'")
+        value = h.read(param or "") if h.read_param else h.read()
+        return format_value(value)
+
+    def write(self, element, name, value: str = ""):
+        h = self.find(element, name)
+        if h is None or h.write is None:
+            raise HandlerError(f"no write handler '{name}'")
+        h.write(value)
+
+
+def match_names(pattern: str, names: list[str]) -> list[str]:
+    """Element names matching a glob (Click's -h accepts globs)."""
+    return [n for n in names if fnmatch.fnmatchcase(n, pattern)]

@@ -1,0 +1,376 @@
+# packet.pyx -- packet pools and the Python view of a packet
+from cpython.bytes cimport PyBytes_FromStringAndSize
+from libc.stdint cimport int64_t, uint8_t, uint32_t
+from libc.stdlib cimport calloc, free, malloc
+from libc.string cimport memcpy
+
+from clickpy.runtime.packet cimport (
+    ANNO_DST_IP,
+    ANNO_PAINT,
+    ANNO_SIZE,
+    BUFFER_SIZE,
+    DEFAULT_HEADROOM,
+    Buffer,
+    Packet,
+    PacketPool,
+    pkt_alloc,
+    pkt_clone,
+    pkt_headroom,
+    pkt_kill,
+    pkt_pull,
+    pkt_push,
+    pkt_put,
+    pkt_take,
+    pkt_uniqueify,
+)
+
+cdef enum:
+    DEFAULT_PACKETS_C = 65536   # descriptors in the default pool
+    DEFAULT_BUFFERS_C = 32768   # 2 KiB buffers in the default pool (64 MiB)
+
+cdef PacketPool *_default_pool = NULL
+
+cdef PacketPool *pool_create(uint32_t npackets, uint32_t nbuffers) noexcept nogil:
+    """One allocation for descriptors, one for buffers; NULL when out of memory."""
+    cdef PacketPool *pool = <PacketPool *>calloc(1, sizeof(PacketPool))
+    cdef Packet *descs
+    cdef Buffer *bufs
+    cdef uint8_t *mem
+    cdef void **blocks
+    cdef uint32_t i
+    if pool == NULL:
+        return NULL
+    descs = <Packet *>calloc(npackets, sizeof(Packet))
+    bufs = <Buffer *>calloc(nbuffers, sizeof(Buffer))
+    mem = <uint8_t *>malloc(<size_t>nbuffers * BUFFER_SIZE)
+    blocks = <void **>malloc(3 * sizeof(void *))
+    if descs == NULL or bufs == NULL or mem == NULL or blocks == NULL:
+        free(descs)
+        free(bufs)
+        free(mem)
+        free(blocks)
+        free(pool)
+        return NULL
+    blocks[0] = descs
+    blocks[1] = bufs
+    blocks[2] = mem
+    pool.blocks = blocks
+    # link free lists so the first allocations use the lowest addresses
+    for i in range(npackets):
+        descs[i].pool = pool
+        descs[i].next = &descs[i + 1] if i + 1 < npackets else NULL
+    for i in range(nbuffers):
+        bufs[i].start = mem + <size_t>i * BUFFER_SIZE
+        bufs[i].size = BUFFER_SIZE
+        bufs[i].next_free = &bufs[i + 1] if i + 1 < nbuffers else NULL
+    pool.free_packets = descs if npackets else NULL
+    pool.free_buffers = bufs if nbuffers else NULL
+    pool.npackets = pool.packets_free = npackets
+    pool.nbuffers = pool.buffers_free = nbuffers
+    return pool
+
+
+cdef void pool_destroy(PacketPool *pool) noexcept nogil:
+    cdef void **blocks
+    if pool == NULL:
+        return
+    blocks = <void **>pool.blocks
+    free(blocks[0])
+    free(blocks[1])
+    free(blocks[2])
+    free(blocks)
+    free(pool)
+
+
+cdef PacketPool *pool_default() noexcept nogil:
+    global _default_pool
+    if _default_pool == NULL:
+        _default_pool = pool_create(DEFAULT_PACKETS_C, DEFAULT_BUFFERS_C)
+    return _default_pool
+
+
+cdef void pool_set_default(PacketPool *pool) noexcept nogil:
+    global _default_pool
+    _default_pool = pool
+
+
+cdef Buffer *_buffer_external(PacketPool *pool, uint32_t size) noexcept nogil:
+    """An oversize buffer (jumbo frames); the one path that allocates."""
+    cdef Buffer *b = <Buffer *>malloc(sizeof(Buffer) + size)
+    if b == NULL:
+        return NULL
+    b.start = <uint8_t *>(b + 1)
+    b.size = size
+    b.users = 1
+    b.external = 1
+    b.next_free = NULL
+    pool.external_allocs += 1
+    return b
+
+
+cdef void _buffer_free_external(Buffer *b) noexcept nogil:
+    free(b)
+
+
+cdef Packet *pkt_expand(Packet *p, uint32_t headroom, uint32_t tailroom) noexcept nogil:
+    """Moves ``p``'s data to a buffer of its own with at least this much room.
+
+    Used to unshare a clone's data and to grow past the buffer's room.
+    Returns ``p`` (same descriptor, new data pointer), or NULL when the
+    pool is out of buffers; ``p`` is unchanged then.
+    """
+    cdef PacketPool *pool = p.pool
+    cdef uint32_t head = pkt_headroom(p)
+    cdef uint32_t tail = p.buf.size - head - p.length
+    cdef uint32_t need
+    cdef Buffer *b
+    cdef int32_t shift
+    if headroom < head:
+        headroom = head
+    if tailroom < tail:
+        tailroom = tail
+    need = headroom + p.length + tailroom
+    if need <= BUFFER_SIZE:
+        b = pool.free_buffers
+        if b == NULL:
+            pool.alloc_failures += 1
+            return NULL
+        pool.free_buffers = b.next_free
+        pool.buffers_free -= 1
+        b.users = 1
+        b.external = 0
+        headroom = BUFFER_SIZE - p.length - tailroom     # keep any spare room in front
+    else:
+        b = _buffer_external(pool, need)
+        if b == NULL:
+            pool.alloc_failures += 1
+            return NULL
+    memcpy(b.start + headroom, p.data, p.length)
+    # header offsets are relative to the buffer start: shift them with the data
+    shift = <int32_t>headroom - <int32_t>(p.data - p.buf.start)
+    if p.network_off >= 0:
+        p.network_off += shift
+    if p.transport_off >= 0:
+        p.transport_off += shift
+    # release the old buffer
+    p.buf.users -= 1
+    if p.buf.users == 0:
+        if p.buf.external:
+            _buffer_free_external(p.buf)
+        else:
+            p.buf.next_free = pool.free_buffers
+            pool.free_buffers = p.buf
+            pool.buffers_free += 1
+    p.buf = b
+    p.data = b.start + headroom
+    return p
+
+
+def pool_stats():
+    """Counters of the default pool: a dict for handlers and tests."""
+    cdef PacketPool *pool = pool_default()
+    return {"packets": pool.npackets, "packets_free": pool.packets_free,
+            "buffers": pool.nbuffers, "buffers_free": pool.buffers_free,
+            "alloc_failures": pool.alloc_failures, "external_allocs": pool.external_allocs}
+
+
+def use_new_default_pool(uint32_t npackets, uint32_t nbuffers):
+    """Replaces the default pool (tests of pool exhaustion). Packets still
+    alive keep a pointer to their own pool, which is then leaked, not freed."""
+    cdef PacketPool *pool = pool_create(npackets, nbuffers)
+    if pool == NULL:
+        raise MemoryError("cannot allocate packet pool")
+    pool_set_default(pool)
+
+
+cdef class PacketView:
+    """A packet seen from Python: tests, handlers and Python elements.
+
+    Owns its C packet until handed to the data path (``_release``). Data
+    is copied out as ``bytes``; annotations are read and written by name.
+    """
+
+    def __cinit__(self, data=None, *, uint32_t headroom=DEFAULT_HEADROOM):
+        self._p = NULL
+        if data is None:
+            return
+        if hasattr(data, "build"):          # a scapy packet
+            data = bytes(data)
+        cdef const uint8_t[:] view = memoryview(bytes(data)).cast("B")
+        cdef uint32_t n = <uint32_t>view.shape[0]
+        self._p = pkt_alloc(pool_default(), n, headroom)
+        if self._p == NULL:
+            raise MemoryError("packet pool exhausted")
+        if n:
+            memcpy(self._p.data, &view[0], n)
+
+    def __dealloc__(self):
+        if self._p != NULL:
+            pkt_kill(self._p)
+            self._p = NULL
+
+    @staticmethod
+    cdef PacketView wrap(Packet *p):
+        """Takes ownership of a C packet."""
+        cdef PacketView v = PacketView.__new__(PacketView)
+        v._p = p
+        return v
+
+    cdef Packet *_release(self) except NULL:
+        """Gives the C packet to the data path; the view is empty afterwards."""
+        cdef Packet *p = self._p
+        if p == NULL:
+            raise ValueError("packet already handed to the router")
+        self._p = NULL
+        return p
+
+    cdef Packet *_get(self) except NULL:
+        if self._p == NULL:
+            raise ValueError("packet already handed to the router")
+        return self._p
+
+    @property
+    def data(self):
+        cdef Packet *p = self._get()
+        return PyBytes_FromStringAndSize(<char *>p.data, p.length)
+
+    def __bytes__(self):
+        return self.data
+
+    def __len__(self):
+        return self._get().length
+
+    def __repr__(self):
+        if self._p == NULL:
+            return "<Packet (released)>"
+        return f"<Packet {self._p.length} bytes>"
+
+    @property
+    def anno(self):
+        cdef Packet *p = self._get()
+        return PyBytes_FromStringAndSize(<char *>p.anno, ANNO_SIZE)
+
+    def set_anno(self, int offset, bytes value):
+        cdef Packet *p = self._get()
+        if offset < 0 or offset + len(value) > ANNO_SIZE:
+            raise ValueError("annotation outside the annotation area")
+        memcpy(&p.anno[offset], <char *>value, len(value))
+
+    @property
+    def paint(self):
+        return self._get().anno[ANNO_PAINT]
+
+    @paint.setter
+    def paint(self, uint8_t value):
+        self._get().anno[ANNO_PAINT] = value
+
+    @property
+    def dst_ip(self):
+        """Destination IP annotation as dotted text."""
+        cdef Packet *p = self._get()
+        return ".".join(str(p.anno[ANNO_DST_IP + i]) for i in range(4))
+
+    @dst_ip.setter
+    def dst_ip(self, value):
+        cdef Packet *p = self._get()
+        parts = [int(x) for x in str(value).split(".")]
+        for i in range(4):
+            p.anno[ANNO_DST_IP + i] = parts[i]
+
+    @property
+    def timestamp(self):
+        """Timestamp annotation in seconds (float), 0 when unset."""
+        return self._get().timestamp_ns / 1e9
+
+    @property
+    def timestamp_ns(self):
+        return self._get().timestamp_ns
+
+    @timestamp_ns.setter
+    def timestamp_ns(self, int64_t value):
+        self._get().timestamp_ns = value
+
+    @property
+    def packet_type(self):
+        return self._get().packet_type
+
+    @packet_type.setter
+    def packet_type(self, uint8_t value):
+        self._get().packet_type = value
+
+    @property
+    def network_header_offset(self):
+        """Offset of the network header from the data start, or None."""
+        cdef Packet *p = self._get()
+        if p.network_off < 0:
+            return None
+        return <int>(p.buf.start + p.network_off - p.data)
+
+    def set_network_header(self, int offset, int length):
+        cdef Packet *p = self._get()
+        if offset < 0 or length < 0 or offset + length > <int>p.length:
+            raise ValueError("network header outside the packet")
+        p.network_off = <int>(p.data - p.buf.start) + offset
+        p.transport_off = p.network_off + length
+
+    @property
+    def shared(self):
+        return self._get().buf.users > 1
+
+    @property
+    def headroom(self):
+        cdef Packet *p = self._get()
+        return <uint32_t>(p.data - p.buf.start)
+
+    def clone(self):
+        cdef Packet *q = pkt_clone(self._get())
+        if q == NULL:
+            raise MemoryError("packet pool exhausted")
+        return PacketView.wrap(q)
+
+    def uniqueify(self):
+        if pkt_uniqueify(self._get()) < 0:
+            raise MemoryError("packet pool exhausted")
+        return self
+
+    def pull(self, uint32_t n):
+        pkt_pull(self._get(), n)
+        return self
+
+    def take(self, uint32_t n):
+        pkt_take(self._get(), n)
+        return self
+
+    def push(self, bytes header):
+        cdef Packet *p = self._get()
+        if pkt_push(p, len(header)) < 0:
+            raise MemoryError("packet pool exhausted")
+        memcpy(p.data, <char *>header, len(header))
+        return self
+
+    def put(self, bytes tail):
+        cdef Packet *p = self._get()
+        cdef uint32_t old = p.length
+        if pkt_put(p, len(tail)) < 0:
+            raise MemoryError("packet pool exhausted")
+        memcpy(p.data + old, <char *>tail, len(tail))
+        return self
+
+    def write(self, uint32_t offset, bytes value):
+        """Overwrites bytes at ``offset`` (copying first if shared)."""
+        cdef Packet *p = self._get()
+        if offset + len(value) > p.length:
+            raise ValueError("write past the end of the packet")
+        if pkt_uniqueify(p) < 0:
+            raise MemoryError("packet pool exhausted")
+        memcpy(p.data + offset, <char *>value, len(value))
+
+    def to_scapy(self, layer=None):
+        """The packet as a scapy object (Ethernet unless ``layer`` says otherwise)."""
+        if layer is None:
+            from scapy.layers.l2 import Ether as layer
+        return layer(self.data)
+
+    @classmethod
+    def from_scapy(cls, pkt):
+        return cls(bytes(pkt))

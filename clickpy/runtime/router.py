@@ -1,0 +1,178 @@
+"""router -- a flat, checked graph becomes running elements: configure, initialize, run."""
+from __future__ import annotations
+
+import sys
+
+from clickpy.graph.check import declaration
+from clickpy.lang.confstring import split_args
+from clickpy.lang.errors import ClickError
+from clickpy.runtime.handlers import HandlerError, HandlerTable, match_names
+from clickpy.runtime.router_handlers import add_element_handlers, add_router_handlers
+
+VERSION = "0.2.0"
+
+
+class Router:
+    """Elements wired port to port, a driver, and handlers.
+
+    Built from ``clickpy.load.load()`` output. ``initialize()`` configures
+    every element (arguments parsed from its ARGS table) and initializes
+    it, collecting errors as Click does; ``run()`` runs the driver until
+    something stops it.
+    """
+
+    def __init__(self, loaded, config_text: str = ""):
+        from clickpy.runtime.driver import Driver
+        self.graph = loaded.graph
+        self.checked = loaded.checked
+        self.registry = loaded.registry
+        self.config_text = config_text
+        self.elements = []
+        self._by_name = {}
+        self._handlers = HandlerTable()
+        self._driver = Driver()
+        self.control_sockets = []
+        self.initialized = False
+        self._cleaned = False
+
+    @classmethod
+    def from_text(cls, text: str, defines=None, filename: str = "config", registry=None):
+        """Parses, checks and initializes a configuration (tests, Python API)."""
+        from clickpy.load import load
+        loaded = load(None, text, defines, registry, filename=filename)
+        router = cls(loaded, text)
+        router.initialize()
+        return router
+
+    # -- set-up --------------------------------------------------------------
+    def initialize(self):
+        errors = []
+        self._instantiate(errors)
+        if not errors:
+            self._wire()
+            self._configure(errors)
+        if not errors:
+            self._initialize_elements(errors)
+        if errors:
+            self.cleanup()
+            raise ClickError(errors[0], None, errors)
+        add_router_handlers(self)
+        for e in self.elements:
+            add_element_handlers(self, e)
+            e.add_handlers()
+        self.initialized = True
+        return self
+
+    def _instantiate(self, errors):
+        for i, ge in enumerate(self.graph.elements):
+            cls = self.registry.element_class(ge.class_name)
+            if cls is None:
+                errors.append(f"{ge.coord}: element class '{ge.class_name}' cannot run yet "
+                              "(declared only: no run-time code in clickpy)")
+                continue
+            e = cls()
+            e._attach(self, ge.name, i, ge.coord, ge.config)
+            e._set_nports(self.checked.ninputs[i], self.checked.noutputs[i])
+            self.elements.append(e)
+            self._by_name[ge.name] = e
+
+    def _wire(self):
+        from clickpy.graph.processing import PUSH
+        for c in self.checked.connections:
+            src, dst = self.elements[c.from_element], self.elements[c.to_element]
+            push = self.checked.outputs[c.from_element][c.from_port] == PUSH
+            src._link_output(c.from_port, push, dst, c.to_port)
+            dst._link_input(c.to_port, push, src, c.from_port)
+
+    def _configure(self, errors):
+        from clickpy.runtime.args import ArgError, parse_args
+        for e in self.elements:
+            try:
+                table = getattr(type(e), "ARGS", None)
+                if table is not None:
+                    args = parse_args(table, e.configuration)
+                else:
+                    args = split_args(e.configuration)
+                e.configure(args)
+            except (ArgError, ValueError) as err:
+                errors.append(f"{e.landmark}: While configuring '{declaration(self._ge(e))}':")
+                errors.extend(f"  {line}" for line in str(err).splitlines())
+
+    def _initialize_elements(self, errors):
+        for e in self.elements:
+            try:
+                e.initialize()
+            except (OSError, ValueError) as err:
+                errors.append(f"{e.landmark}: While initializing '{declaration(self._ge(e))}':")
+                errors.extend(f"  {line}" for line in str(err).splitlines())
+
+    def _ge(self, e):
+        return self.graph.elements[e.eindex]
+
+    # -- running ----------------------------------------------------------
+    def run(self):
+        if not self.initialized:
+            self.initialize()
+        try:
+            self._driver.run()
+        finally:
+            self.cleanup()
+
+    def please_stop(self):
+        self._driver.please_stop()
+
+    @property
+    def driver(self):
+        return self._driver
+
+    def cleanup(self):
+        if self._cleaned:
+            return
+        self._cleaned = True
+        for e in self.elements:
+            try:
+                e.cleanup()
+            except Exception as err:        # cleanup must reach every element
+                print(f"{e.landmark}: cleanup of '{e.name}' failed: {err}", file=sys.stderr)
+
+    # -- elements and handlers -------------------------------------------------
+    def element(self, name: str):
+        """An element by name, or by 1-based index as Click's ``N.h`` form."""
+        e = self._by_name.get(name)
+        if e is None and name.isdigit() and 0 < int(name) <= len(self.elements):
+            e = self.elements[int(name) - 1]
+        return e
+
+    def _split_handler(self, hname: str):
+        ename, dot, h = hname.rpartition(".")
+        if not dot:
+            return None, hname
+        e = self.element(ename)
+        if e is None:
+            raise HandlerError(f"no element named '{ename}'")
+        return e, h
+
+    def read(self, hname: str, param: str | None = None) -> str:
+        """Reads ``elem.handler`` (or a router handler); returns its text."""
+        e, h = self._split_handler(hname)
+        return self._handlers.read(e, h, param)
+
+    def write(self, hname: str, value: str = ""):
+        e, h = self._split_handler(hname)
+        self._handlers.write(e, h, value)
+
+    def find_handler(self, hname: str):
+        e, h = self._split_handler(hname)
+        return self._handlers.find(e, h)
+
+    def expand_handler_pattern(self, pattern: str) -> list[str]:
+        """``-h`` arguments: ``elem.h``, globs over element names, or class names."""
+        ename, dot, h = pattern.rpartition(".")
+        if not dot:
+            return [pattern]
+        names = [e.name for e in self.elements]
+        matches = match_names(ename, names)
+        if not matches:
+            matches = [e.name for e in self.elements if e.class_name == ename]
+        return [f"{m}.{h}" for m in matches if self._handlers.find(self._by_name[m], h)] \
+            or ([pattern] if not matches else [])
