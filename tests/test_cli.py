@@ -64,10 +64,10 @@ def test_flatten_output_rereads_to_the_same_graph(tmp_path):
 
 def test_run_q_o_writes_flat_config_without_running(tmp_path):
     out = tmp_path / "flat.click"
-    r = clickpy("run", "-q", "-o", str(out), "-e", "Idle -> c :: Counter -> Discard")
+    r = clickpy("run", "-q", "-o", str(out), "-e", "InfiniteSource -> c :: Counter -> Discard")
     assert (r.returncode, r.stderr) == (0, "")
-    assert out.read_text() == ("Idle@1 :: Idle;\nc :: Counter;\nDiscard@3 :: Discard;\n\n"
-                               "Idle@1 -> c;\nc -> Discard@3;\n")
+    assert out.read_text() == ("InfiniteSource@1 :: InfiniteSource;\nc :: Counter;\n"
+                               "Discard@3 :: Discard;\n\nInfiniteSource@1 -> c;\nc -> Discard@3;\n")
 
 
 def test_run_bad_configuration_prints_click_failure_line():
@@ -108,6 +108,6 @@ def test_dot_text_and_check_verbose():
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("digraph")
     assert "cluster" in r.stdout and '"c/Counter@1"' in r.stdout
-    r = clickpy("check", "-v", "-e", "Idle -> a :: ARPQuerier(1.0.0.1, 0:1:2:3:4:5) -> Discard; Idle -> [1] a")
+    r = clickpy("check", "-v", "-e", "InfiniteSource -> a :: ARPQuerier(1.0.0.1, 0:1:2:3:4:5) -> Discard; InfiniteSource -> [1] a")
     assert r.returncode == 0, r.stderr
-    assert "classes without run-time code yet: ARPQuerier, Discard, Idle" in r.stderr
+    assert "classes without run-time code yet: ARPQuerier\n" in r.stderr
