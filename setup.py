@@ -19,10 +19,17 @@ def _cython_version_ok(version):
 
 
 def _pyx_sources():
-    """Every .pyx under clickpy/ and elements/, one extension per file."""
+    """Every .pyx under clickpy/ and elements/, one extension per file.
+
+    CLICKPY_ONLY=a.pyx,b.pyx limits a build to those files (quick rebuilds
+    while developing one element).
+    """
+    only = {str((ROOT / f).resolve()) for f in os.environ.get("CLICKPY_ONLY", "").split(",") if f}
     found = []
     for top, package in (("clickpy", "clickpy"), ("elements", "clickpy.elements")):
         for pyx in sorted((ROOT / top).rglob("*.pyx")):
+            if only and str(pyx.resolve()) not in only:
+                continue
             rel = pyx.relative_to(ROOT / top).with_suffix("")
             module = ".".join((package, *rel.parts))
             found.append((module, str(pyx.relative_to(ROOT))))
