@@ -21,7 +21,7 @@ check: build
 
 lint: build
 	$(VENV)/bin/ruff check clickpy elements tests bench setup.py
-	$(VENV)/bin/cython-lint --max-line-length 100 $$(find clickpy elements -name '*.pyx' -o -name '*.pxd') /dev/null
+	PATH=$(VENV)/bin:$$PATH cython-lint --max-line-length 100 $$(find clickpy elements -name '*.pyx' -o -name '*.pxd') /dev/null
 
 bench: build
 	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest bench --benchmark-enable -q

@@ -15,6 +15,8 @@ def _config_args(p: argparse.ArgumentParser):
     p.add_argument("-f", "--file", dest="file_opt", metavar="FILE",
                    help="read configuration from FILE")
     p.add_argument("-e", "--expression", dest="expr", metavar="EXPR", help="configuration text")
+    p.add_argument("--load", action="append", default=[], metavar="FILE",
+                   help="load element classes from FILE (.py, or .pyx compiled once)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--simtime", nargs="?", const="", metavar="TIME")
     run.add_argument("-C", "--clickpath", metavar="PATH")
     run.add_argument("-v", "--verbose", action="store_true")
+    run.add_argument("--stats", action="store_true", help="live table of counters while running")
     run.add_argument("--help", action="help")
 
     check = sub.add_parser("check", help="check a configuration (exit 0 or 1)")
@@ -70,7 +73,7 @@ def _load(ns):
     if getattr(ns, "clickpath", None):
         import os
         os.environ["CLICKPATH"] = ns.clickpath
-    loaded = load(file, ns.expr, defines)
+    loaded = load(file, ns.expr, defines, element_files=ns.load)
     if not getattr(ns, "no_warnings", False):
         loaded.errh.print_all(sys.stderr)
     return loaded
@@ -114,7 +117,12 @@ def cmd_dot(ns) -> int:
 
 def cmd_run(ns) -> int:
     from clickpy.commands.run import run_router
-    return run_router(ns, _load(ns))
+    try:
+        loaded = _load(ns)
+    except ClickError as e:
+        e.messages.append("Router could not be initialized!")
+        raise
+    return run_router(ns, loaded)
 
 
 def cmd_elements(ns) -> int:
@@ -138,8 +146,6 @@ def main(argv: list[str] | None = None) -> int:
     except ClickError as e:
         for line in e.messages:
             print(line, file=sys.stderr)
-        if ns.command == "run" and e.coord is not None:
-            print("Router could not be initialized!", file=sys.stderr)
         return 1
     except RuntimeError as e:       # e.g. Graphviz missing
         print(f"clickpy {ns.command}: {e}", file=sys.stderr)

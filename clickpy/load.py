@@ -37,12 +37,22 @@ def read_source(file: str | None, expr: str | None,
 
 def load(file: str | None = None, expr: str | None = None,
          defines: dict[str, str] | None = None, registry: Registry | None = None,
-         filename: str | None = None) -> Loaded:
-    """Parses, flattens and checks; raises ClickError with every message on failure."""
-    registry = registry or default_registry()
+         filename: str | None = None, element_files: list[str] | None = None) -> Loaded:
+    """Parses, flattens and checks; raises ClickError with every message on failure.
+
+    ``element_files`` (``--load``) and ``require(library X.py)`` add user
+    element classes to a copy of the registry.
+    """
+    registry = (registry or default_registry()).copy()
     text, filename = read_source(file, expr, filename)
+
+    def load_elements(path):
+        from clickpy.runtime.userelements import load_element_file
+        return load_element_file(path, registry)
+    for path in element_files or ():
+        load_elements(path)
     errh = ErrorHandler()
-    graph = read_config(text, filename, defines, registry.has, errh)
+    graph = read_config(text, filename, defines, registry.has, errh, load_elements)
     checked = check_graph(graph, registry.get, errh)
     errh.raise_if_errors()
     return Loaded(graph, checked, errh, registry, text)

@@ -23,15 +23,19 @@ def run_router(ns, loaded) -> int:
     router = Router(loaded, loaded.text)
     try:
         router.initialize()
-    except ClickError:
+    except ClickError as e:
+        e.messages.append("Router could not be initialized!")
         raise
     if ns.port or ns.unix_socket:
         from clickpy.control.server import attach_control_sockets
         attach_control_sockets(router, tcp_port=ns.port, unix_path=ns.unix_socket)
-    if not ns.quit:
-        router.run()
-    else:
+    if ns.quit:
         router.cleanup()
+    elif getattr(ns, "stats", False):
+        from clickpy.commands.stats import run_with_stats
+        run_with_stats(router)
+    else:
+        router.run()
     status = 0
     if ns.handler:
         status = print_handlers(router, ns.handler)

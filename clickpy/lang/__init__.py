@@ -10,13 +10,15 @@ __all__ = ["ClickError", "ErrorHandler", "read_config"]
 
 def read_config(text: str, filename: str = "config", defines: dict[str, str] | None = None,
                 is_class: Callable[[str], bool] | None = None,
-                errh: ErrorHandler | None = None):
+                errh: ErrorHandler | None = None,
+                load_elements: Callable[[str], object] | None = None):
     """Parses, builds and flattens one configuration.
 
     ``defines`` are ``NAME=value`` overrides from the command line;
     ``is_class`` says which primitive element classes exist (the element
-    registry by default). Raises ClickError carrying every message when
-    anything is wrong; warnings stay in ``errh``.
+    registry by default); ``load_elements(path)`` registers element
+    classes named by ``require(library FILE.py)``. Raises ClickError
+    carrying every message when anything is wrong; warnings stay in ``errh``.
     """
     from clickpy.lang.build import Builder
     from clickpy.lang.expand import Expander
@@ -28,7 +30,7 @@ def read_config(text: str, filename: str = "config", defines: dict[str, str] | N
     errh = errh if errh is not None else ErrorHandler()
     parser = Parser(text, filename, errh)
     stmts = parser.parse()
-    builder = Builder(is_class, errh)
+    builder = Builder(is_class, errh, load_elements)
     top = builder.build_file(stmts, parser.lexer.coord, filename)
     errh.raise_if_errors()
     graph = Expander(top, errh).run(dict(defines or {}), builder.requirements)

@@ -26,9 +26,11 @@ class Builder:
     body being built. Errors are collected in ``errh``.
     """
 
-    def __init__(self, is_primitive: Callable[[str], bool], errh: ErrorHandler):
+    def __init__(self, is_primitive: Callable[[str], bool], errh: ErrorHandler,
+                 load_elements: Callable[[str], object] | None = None):
         self.is_primitive = is_primitive
         self.errh = errh
+        self.load_elements = load_elements      # require(library X.py): element classes
         self.classes: dict[str, ElementClass] = {}      # classes defined by the configuration
         self.requirements: list[tuple[str, str]] = []
         self.libraries: set[str] = set()
@@ -111,6 +113,12 @@ class Builder:
         if path in self.libraries:
             return
         self.libraries.add(path)
+        if path.endswith((".py", ".pyx")):
+            if self.load_elements is None:
+                self.errh.error(coord, f"cannot load element library '{value}' here")
+            else:
+                self.load_elements(path)
+            return
         with open(path, encoding="utf-8", errors="surrogateescape") as f:
             text = f.read()
         saved = self.coord_of, self.filename

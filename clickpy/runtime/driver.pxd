@@ -12,6 +12,7 @@ cdef class Timer:
     cdef int64_t expiry_ns              # when it fires (router time)
     cdef bint scheduled
     cdef long _seq                      # heap entry of the current schedule
+    cdef readonly bint daemon           # does not keep the router running
 
 
 cdef class Driver:

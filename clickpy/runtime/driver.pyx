@@ -26,12 +26,13 @@ cdef void please_stop() noexcept nogil:
 cdef class Timer:
     """A one-shot timer; an element reschedules it to make it periodic."""
 
-    def __cinit__(self, driver, callback):
+    def __cinit__(self, driver, callback, bint daemon=False):
         self.driver = driver
         self.callback = callback
         self.expiry_ns = 0
         self.scheduled = False
         self._seq = -1
+        self.daemon = daemon
 
     def schedule_at_ns(self, int64_t t_ns):
         self.expiry_ns = t_ns
@@ -96,8 +97,9 @@ cdef class Driver:
     def task_elements(self):
         return list(self._task_refs)
 
-    def new_timer(self, callback):
-        return Timer(self, callback)
+    def new_timer(self, callback, daemon=False):
+        """A timer; a daemon timer (statistics display) never keeps the router running."""
+        return Timer(self, callback, daemon)
 
     def _push_timer(self, Timer t):
         self._seq += 1
@@ -119,9 +121,9 @@ cdef class Driver:
         Returns whether any task did work. Stops early at a stop request or
         when the next timer is due.
         """
-        cdef int r, i
+        cdef int _, i
         cdef bint work = False, round_work
-        for r in range(max_rounds):
+        for _ in range(max_rounds):
             round_work = False
             for i in range(self._ntasks):
                 # a borrowed reference: casting it in place needs no GIL
@@ -146,6 +148,11 @@ cdef class Driver:
             heapq.heappop(timers)
         return None
 
+    def _only_daemons(self):
+        """True when every live timer is a daemon: nothing real is pending."""
+        return all(not (<Timer>t).scheduled or (<Timer>t)._seq != seq or (<Timer>t).daemon
+                   for _, seq, t in self._timers)
+
     def _run_timers(self):
         """Fires every timer that is due; returns how many fired."""
         cdef Timer t
@@ -153,7 +160,7 @@ cdef class Driver:
         now = now_ns()
         timers = self._timers
         while timers and timers[0][0] <= now:
-            expiry, seq, t = heapq.heappop(timers)
+            _, seq, t = heapq.heappop(timers)
             if not t.scheduled or t._seq != seq:
                 continue
             t.scheduled = False
@@ -215,6 +222,9 @@ cdef class Driver:
     def _idle(self):
         """Waits for the next event; False when none can ever come."""
         next_timer = self._next_timer()
+        if next_timer is not None and self._only_daemons() \
+                and (self.poller is None or not self.poller.active()):
+            return False
         if simulated():
             if next_timer is None:
                 if self.poller is None or not self.poller.active():

@@ -4,7 +4,7 @@ import sys
 from libc.stdint cimport uint32_t
 
 from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport Batch, PacketView, pkt_kill
+from clickpy.runtime.packet cimport Batch, PacketView
 
 
 cdef class PyElement(Element):

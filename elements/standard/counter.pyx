@@ -3,7 +3,7 @@ from libc.stdint cimport int64_t, uint32_t, uint64_t
 
 from clickpy.runtime.clock cimport now_ns
 from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport Batch, Packet
+from clickpy.runtime.packet cimport Batch
 
 
 cdef class Counter(Element):

@@ -2,7 +2,7 @@
 from libc.stdint cimport uint32_t, uint64_t
 
 from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport BATCH_MAX, Batch, Packet, pkt_kill
+from clickpy.runtime.packet cimport BATCH_MAX, Batch, pkt_kill
 from clickpy.runtime.args import Arg, Bool, Unsigned
 
 

@@ -122,13 +122,13 @@ cdef class InfiniteSource(Element):
 
     cdef uint32_t _fill(self, Batch *b, uint32_t want) noexcept nogil:
         """Makes up to ``want`` packets into ``b``; respects LIMIT."""
-        cdef uint32_t i
+        cdef uint32_t _
         cdef Packet *p
         cdef int64_t ts = now_ns() if self.timestamp else 0
         if self.limit >= 0 and self.n_sent + want > <uint64_t>self.limit:
             want = <uint32_t>(<uint64_t>self.limit - self.n_sent)
         b.n = 0
-        for i in range(want):
+        for _ in range(want):
             p = pkt_alloc(self.pool, self.length)
             if p == NULL:
                 break                   # pool empty: counted there, try next run
@@ -157,10 +157,10 @@ cdef class InfiniteSource(Element):
         while left:
             n = self._fill(&b, left if left < BATCH_MAX else BATCH_MAX)
             if n == 0:
-                break
+                break                   # pool exhausted: no work this run
             left -= n
             self.output_push(0, &b)
-        return True
+        return left < self.burst
 
     cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
         if not self.active or self._at_limit():

@@ -1,0 +1,171 @@
+"""test_runtime -- routers end to end: handlers, errors, Python elements, stopping, pools."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from runtime_util import router, run
+
+import clickpy
+from clickpy.graph.registry import default_registry
+from clickpy.graph.spec import ElementSpec
+from clickpy.lang import ClickError
+from clickpy.load import load
+from clickpy.runtime.router import Router
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Recorder(clickpy.Element):
+    """Keeps every packet pushed to it (a test sink)."""
+    port_count = "1/0"
+    processing = "h/h"
+
+    def push(self, port, packet):
+        self.seen = getattr(self, "seen", [])
+        self.seen.append(packet)
+
+
+class Upper(clickpy.Element):
+    """Upper-cases payload bytes; drops packets starting with 'x'."""
+    port_count = "1/1"
+    processing = "a/a"
+
+    def simple_action(self, packet):
+        if packet.data.startswith(b"x"):
+            return None
+        packet.write(0, packet.data.upper())
+        return packet
+
+
+def registry_with(*classes):
+    reg = default_registry().copy()
+    for cls in classes:
+        reg.add(ElementSpec(name=cls.__name__, port_count=cls.port_count,
+                            processing=cls.processing, runnable=True, python=True))
+        reg.classes[cls.__name__] = cls
+    return reg
+
+
+def run_with(text, *classes):
+    from runtime_util import simulated_time
+    with simulated_time():
+        r = Router(load(expr=text, registry=registry_with(*classes)), text)
+        r.initialize()
+        r.run()
+    return r
+
+
+def test_counts_and_router_handlers():
+    r = run("s :: InfiniteSource(\\<00112233>, LIMIT 7, STOP true) -> c :: Counter -> d :: Discard")
+    assert (r.read("s.count"), r.read("c.count"), r.read("c.byte_count"), r.read("d.count")) == \
+        ("7", "7", "28", "7")
+    assert r.read("list") == "3\ns\nc\nd"
+    assert r.read("c.class") == "Counter" and r.read("c.name") == "c"
+    assert r.read("s.config") == "\\<00112233>, LIMIT 7, STOP true"
+    assert r.read("driver") == "userlevel"
+    assert r.read("flatconfig").splitlines()[0] == "s :: InfiniteSource(\\<00112233>, LIMIT 7, STOP true);"
+    assert r.read("s.scheduled") == "false" and r.read("s.tickets") == "1024"
+    assert "count\tr" in r.read("c.handlers").splitlines()
+    assert "reset\tw" in r.read("c.handlers").splitlines()
+
+
+def test_write_handlers_change_state():
+    r = router("s :: InfiniteSource(LIMIT 3, STOP true) -> c :: Counter -> Discard")
+    r.run()
+    assert r.read("c.count") == "3"
+    r.write("c.reset")
+    assert r.read("c.count") == "0"
+    r.write("s.limit", "5")
+    assert r.read("s.limit") == "5"
+
+
+def test_python_elements_mixed_with_compiled():
+    r = run_with("InfiniteSource(\\<616263>, LIMIT 2, STOP true) -> u :: Upper -> c :: Counter -> rec :: Recorder;\n"
+                 "InfiniteSource(\\<78797a>, LIMIT 3, STOP true) -> u;", Recorder, Upper)
+    rec = r.element("rec")
+    assert [p.data for p in rec.seen] == [b"ABC", b"ABC"]
+    assert r.read("c.count") == "2"
+
+
+def test_configure_errors_name_the_element_and_argument():
+    with pytest.raises(ClickError) as e:
+        router("s :: InfiniteSource(LIMIT many);\ns -> Discard")
+    assert e.value.messages == ["test.click:1: While configuring 's :: InfiniteSource':",
+                                "  LIMIT: expected integer"]
+
+
+def test_declared_only_classes_cannot_run():
+    with pytest.raises(ClickError) as e:
+        router("InfiniteSource -> a :: ARPQuerier(1.0.0.1, 0:1:2:3:4:5) -> Discard; InfiniteSource -> [1] a")
+    assert e.value.messages == ["test.click:1: element class 'ARPQuerier' cannot run yet "
+                                "(declared only: no run-time code in clickpy)"]
+
+
+def test_pool_exhaustion_drops_and_counts_and_nothing_crashes():
+    from clickpy.runtime.packet import pool_stats, use_new_default_pool
+    use_new_default_pool(10, 10)
+    try:
+        r = run_with("s :: InfiniteSource(LIMIT 100, BURST 4) -> rec :: Recorder", Recorder)
+        assert r.read("s.count") == "10"
+        assert len(r.element("rec").seen) == 10
+        assert pool_stats()["alloc_failures"] >= 1
+        assert pool_stats()["packets_free"] == 0
+    finally:
+        use_new_default_pool(65536, 32768)
+
+
+def test_sigint_stops_cleanly_and_handlers_still_print():
+    proc = subprocess.Popen([sys.executable, "-m", "clickpy", "run", "-e",
+                             "InfiniteSource -> c :: Counter -> Discard", "-h", "c.count"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    os.kill(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert (proc.returncode, err) == (0, "")
+    assert int(out) > 0
+
+
+def test_cli_h_with_one_and_several_handlers_and_x():
+    cmd = [sys.executable, "-m", "clickpy", "run", "--simtime", "-e",
+           "InfiniteSource(LIMIT 4, STOP true) -> c :: Counter -> Discard"]
+    one = subprocess.run(cmd + ["-h", "c.count"], capture_output=True, text=True, cwd=ROOT)
+    assert one.stdout == "4\n"
+    two = subprocess.run(cmd + ["-h", "c.count", "-h", "c.byte_count"], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert two.stdout == "c.count:\n4\n\nc.byte_count:\n256\n\n"
+    glob = subprocess.run(cmd + ["-h", "*.count"], capture_output=True, text=True, cwd=ROOT)
+    assert glob.stdout == "InfiniteSource@1.count:\n4\n\nc.count:\n4\n\nDiscard@3.count:\n4\n\n"
+    cls = subprocess.run(cmd + ["-h", "Counter.count"], capture_output=True, text=True, cwd=ROOT)
+    assert cls.stdout == "4\n"
+    x = subprocess.run(cmd + ["-x", "c.count"], capture_output=True, text=True, cwd=ROOT)
+    assert x.returncode == 4
+
+
+def test_load_python_and_pyx_element_files(tmp_path):
+    py = tmp_path / "elems.py"
+    py.write_text("import clickpy\n\nclass Rev(clickpy.Element):\n    port_count = '1/1'\n"
+                  "    processing = 'a/a'\n\n    def simple_action(self, p):\n"
+                  "        p.write(0, p.data[::-1])\n        return p\n")
+    pyx = tmp_path / "zero.pyx"
+    pyx.write_text("from clickpy.runtime.element cimport Element\n"
+                   "from clickpy.runtime.packet cimport Packet, pkt_uniqueify\n\n"
+                   "cdef class ZeroFirst(Element):\n    port_count = '1/1'\n    processing = 'a/a'\n\n"
+                   "    cdef int action(self, Packet *p) noexcept nogil:\n"
+                   "        if p.length == 0 or pkt_uniqueify(p) < 0:\n            return -1\n"
+                   "        p.data[0] = 0\n        return 0\n")
+    env = dict(os.environ, CLICKPY_CACHE=str(tmp_path / "cache"))
+    out = tmp_path / "flat"
+    r = subprocess.run([sys.executable, "-m", "clickpy", "run", "--load", str(py), "--load", str(pyx),
+                        "-e", "InfiniteSource(\\<010203>, LIMIT 1, STOP true) -> Rev -> ZeroFirst "
+                        "-> c :: Counter -> Discard",
+                        "-h", "c.byte_count", "-o", str(out)],
+                       capture_output=True, text=True, cwd=ROOT, env=env)
+    assert (r.returncode, r.stderr, r.stdout) == (0, "", "3\n")
+    check = subprocess.run([sys.executable, "-m", "clickpy", "check", "-v", "--load", str(py),
+                            "-e", "InfiniteSource -> Rev -> Discard"],
+                           capture_output=True, text=True, cwd=ROOT)
+    assert "Python elements (run under the GIL): Rev" in check.stderr
