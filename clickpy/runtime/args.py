@@ -54,6 +54,20 @@ class _FuncType(ArgType):
         return self._func(text)
 
 
+def _or_name(kind: str, parse):
+    """A parser that also accepts AddressInfo names (``name``, ``name:ip``...)."""
+    def parse_or_name(text: str):
+        try:
+            return parse(text)
+        except ValueError:
+            from clickpy.runtime import addresses
+            value = addresses.lookup(text, kind)
+            if value is None:
+                raise
+            return value
+    return parse_or_name
+
+
 class IntType(ArgType):
     """Integers of a given width; signed ones accept a '-' sign."""
 
@@ -92,7 +106,7 @@ class IPPrefixArg(ArgType):
         self.allow_bare = allow_bare
 
     def parse(self, text: str) -> tuple[bytes, bytes]:
-        return v.parse_ip_prefix(text, self.allow_bare)
+        return _or_name("prefix", lambda t: v.parse_ip_prefix(t, self.allow_bare))(text)
 
 
 class ElementRefType(ArgType):
@@ -113,10 +127,10 @@ Real = _FuncType("real number", v.parse_real)
 Seconds = _FuncType("time in seconds", v.parse_seconds)             # float seconds
 Timestamp = _FuncType("timestamp", v.parse_timestamp)               # int nanoseconds
 Bandwidth = _FuncType("bandwidth", v.parse_bandwidth)               # int bytes/s
-IPAddress = _FuncType("IP address", v.parse_ip)                     # 4 bytes
+IPAddress = _FuncType("IP address", _or_name("ip", v.parse_ip))      # 4 bytes
 IPPrefix = IPPrefixArg(allow_bare=True)                             # (4 bytes, 4 bytes)
 Netmask = _FuncType("IP netmask", v.parse_netmask)                  # 4 bytes
-EtherAddress = _FuncType("Ethernet address", v.parse_ether)         # 6 bytes
+EtherAddress = _FuncType("Ethernet address", _or_name("eth", v.parse_ether))   # 6 bytes
 String = _FuncType("string", v.parse_string)
 Word = _FuncType("word", v.parse_word)
 Data = _FuncType("data", v.parse_data)                              # bytes

@@ -32,6 +32,8 @@ class Router:
         self._handlers = HandlerTable()
         self._driver = Driver()
         self.control_sockets = []
+        from clickpy.runtime.addresses import AddressTable
+        self.address_table = AddressTable()
         self.initialized = False
         self._cleaned = False
 
@@ -85,8 +87,12 @@ class Router:
             dst._link_input(c.to_port, push, src, c.from_port)
 
     def _configure(self, errors):
+        from clickpy.runtime import addresses
         from clickpy.runtime.args import ArgError, parse_args
-        for e in self.elements:
+        # AddressInfo names are this router's: every address argument may use them
+        addresses.install(self.address_table)
+        # Click's configure phases: information elements first, then the rest in order
+        for e in sorted(self.elements, key=lambda x: getattr(type(x), "configure_phase", 0)):
             try:
                 table = getattr(type(e), "ARGS", None)
                 if table is not None:

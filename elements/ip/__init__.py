@@ -1,0 +1,1 @@
+"""ip -- IPv4 elements: header checks and marks, TTL, addresses (Click's elements/ip)."""
