@@ -7,11 +7,10 @@ CONFIG ?= configs/forward.click
 
 .PHONY: run test check lint bench build clean system-deps
 
-# until the runtime lands, the main job checks the default configuration and
-# prints it flattened, with what it would need to run
+# the main job: forward generated traffic through the default configuration,
+# printing per-element counts and the achieved rate
 run: build
-	$(PY) -m clickpy check -v $(CONFIG) $(ARGS)
-	$(PY) -m clickpy flatten $(CONFIG) $(ARGS)
+	$(PY) -m clickpy run --stats $(CONFIG) $(ARGS)
 
 test: build
 	$(PY) -m pytest -q

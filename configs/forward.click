@@ -30,7 +30,7 @@ InfiniteSource(DATA \<00 00 c0 ae 67 ef 00 00 c0 4f 71 ef 08 00
                       45 00 00 32 00 00 00 00 40 11 65 b8 0a 00 00 02 0a 00 01 02
                       04 d2 16 2e 00 1e 76 f0
                       63 6c 69 63 6b 70 79 20 66 6f 72 77 61 72 64 20 74 65 73 74 21 0a>,
-               LIMIT $N, STOP true)
+               LIMIT $N, BURST 64, STOP true)
   -> c0 :: Counter
   -> Strip(14)
   -> CheckIPHeader

@@ -32,8 +32,8 @@ def render(router, elapsed_s: float):
     table.add_column("element", no_wrap=True)
     table.add_column("class", no_wrap=True)
     for h in columns:
-        table.add_column(h, justify="right")
-    table.add_column("packets/s", justify="right")
+        table.add_column(h, justify="right", no_wrap=True)
+    table.add_column("packets/s", justify="right", no_wrap=True, min_width=12)
     for name, cls, values in rows:
         rate = "-"
         if "count" in values and elapsed_s > 0:
@@ -50,15 +50,13 @@ def run_with_stats(router):
     from rich.console import Console
     from rich.live import Live
     console = Console(stderr=True)
-    start = time.perf_counter()
     with Live(render(router, 0.0), console=console, auto_refresh=False) as live:
-        timer = router.driver.new_timer(None, daemon=True)
-
         def refresh():
             live.update(render(router, time.perf_counter() - start), refresh=True)
             timer.schedule_after(REFRESH_S)
         timer = router.driver.new_timer(refresh, daemon=True)
         timer.schedule_after(REFRESH_S)
+        start = time.perf_counter()
         try:
             router.run()
         finally:

@@ -1,0 +1,136 @@
+# lineariplookup.pyx -- LinearIPLookup: IP routing table searched route by route
+from libc.stdint cimport int64_t, uint32_t
+from libc.stdlib cimport free
+
+from clickpy.runtime.element cimport Element
+from clickpy.runtime.packet cimport Packet
+
+from elements.ip.iproutetable cimport IPRouteSlot, rt_dst_anno, rt_forward, rts_reserve
+
+from clickpy.elements.ip.iproutetable import RouteTable
+
+
+cdef class LinearIPLookup(Element):
+    """
+    =c
+    LinearIPLookup(ADDR1/MASK1 [GW1] OUT1, ADDR2/MASK2 [GW2] OUT2, ...)
+    =s iproute
+    simple IP routing table
+    =io
+    One input, any number of outputs.
+    =processing
+    Push.
+    =d
+    Looks up each packet's destination IP annotation in the routing table
+    (longest-prefix match), replaces the annotation with the route's
+    gateway when the route has one, and sends the packet to the route's
+    output. Packets matching no route are dropped.
+
+    Each argument is a route: a destination prefix (a bare address means
+    /32), an optional gateway (C<-> for none) and an output port. A prefix
+    given twice keeps its first route.
+
+    Every lookup compares the address with every route, so this element
+    suits small tables; RadixIPLookup, DirectIPLookup and RangeIPLookup scale
+    to full routing tables.
+    =n
+    Click prints "no gw" for each packet without a route; clickpy drops it
+    silently. Click's one-entry lookup caches are left out.
+    =e
+      ... -> GetIPAddress(16) -> rt;
+      rt :: LinearIPLookup(18.26.4.24/32 0, 18.26.4.255/32 0,
+                           18.26.4/24 1, 0/0 18.26.4.1 1);
+      rt[0] -> ToHost;
+      rt[1] -> ... -> ToDevice(eth0);
+    =h table read-only
+    The routing table, one C<ADDR/MASK GW OUT> route a line (C<-> for no gateway).
+    =h lookup read-only
+    With an address parameter: the output port, then the gateway if any, of
+    the route for that address; C<-1> when none matches.
+    =h add write-only
+    Adds a route, C<ADDR/MASK [GW] OUT>; fails if the prefix has a route already.
+    =h set write-only
+    Adds a route, replacing any route for the same prefix.
+    =h remove write-only
+    Removes the route for C<ADDR/MASK> (with C<GW OUT>, only that route).
+    =h ctrl write-only
+    Lines of C<add ROUTE>, C<set ROUTE> and C<remove ROUTE> commands, applied
+    as one operation: when one fails, the earlier ones are undone.
+    =a RadixIPLookup, DirectIPLookup, RangeIPLookup, StaticIPLookup, GetIPAddress
+    """
+    port_count = "1/-"
+    processing = "h/h"
+
+    cdef IPRouteSlot *slots         # key -> route; key 0 is "no route"
+    cdef uint32_t cap               # slots allocated
+    cdef uint32_t nkeys             # keys below this may be in use
+    cdef readonly object rt         # the RouteTable (Python bookkeeping, handlers)
+
+    def __cinit__(self):
+        self.slots = NULL
+        self.cap = 0
+        self.nkeys = 1
+        if rts_reserve(&self.slots, &self.cap, 0) < 0:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        free(self.slots)
+
+    def configure(self, args):
+        self.rt = RouteTable(self, linear=True, contiguous=False, tabs=False)
+        self.rt.configure(args)
+
+    cdef inline uint32_t _lookup(self, uint32_t a) noexcept nogil:
+        # the most specific route containing a; with contiguous masks the
+        # longest prefix, as Click's mask_as_specific test
+        cdef uint32_t k, best = 0, best_mask = 0
+        cdef IPRouteSlot *r
+        for k in range(1, self.nkeys):
+            r = &self.slots[k]
+            if r.port >= 0 and (a & r.mask) == r.addr \
+                    and (best == 0 or (r.mask & best_mask) == best_mask):
+                best = k
+                best_mask = r.mask
+        return best
+
+    cdef int action(self, Packet *p) noexcept nogil:
+        return rt_forward(p, &self.slots[self._lookup(rt_dst_anno(p))])
+
+    def add_handlers(self):
+        self.rt.add_handlers()
+
+    # -- the RouteTable's view of the C slots (cold) -------------------------
+    def _rt_store(self, uint32_t key, route):
+        if rts_reserve(&self.slots, &self.cap, key) < 0:
+            raise MemoryError()
+        cdef IPRouteSlot *r = &self.slots[key]
+        if route is None:
+            r.addr = r.mask = r.gw = 0
+            r.port = -1
+            r.plen = -1
+            return
+        r.addr, r.mask, r.gw, r.port, r.plen = (route.addr, route.mask, route.gw,
+                                                route.port, route.plen)
+        if key >= self.nkeys:
+            self.nkeys = key + 1
+
+    def _rt_link(self, uint32_t key, route):
+        pass                            # the slot array is the lookup structure
+
+    def _rt_unlink(self, uint32_t key, route, cover):
+        pass
+
+    def _rt_lookup(self, uint32_t addr):
+        return self._lookup(addr)
+
+    def _rt_commit(self):
+        pass
+
+    def bench_lookups(self, const uint32_t[::1] addrs):
+        """Looks up every address (host order) in C; returns the sum of the ports."""
+        cdef int64_t total = 0
+        cdef Py_ssize_t i
+        with nogil:
+            for i in range(addrs.shape[0]):
+                total += self.slots[self._lookup(addrs[i])].port
+        return total
