@@ -1,4 +1,4 @@
-"""cli -- the ``clickpy`` command: run, check, flatten, dot, elements."""
+"""cli -- the ``clickpy`` command: run, check, flatten, dot, elements, read, write."""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +6,7 @@ import sys
 
 from clickpy.lang.errors import ClickError
 
-COMMANDS = ("run", "check", "flatten", "dot", "elements")
+COMMANDS = ("run", "check", "flatten", "dot", "elements", "read", "write")
 
 
 def _config_args(p: argparse.ArgumentParser):
@@ -55,8 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     dot.add_argument("--format", default="dot", choices=("dot", "svg", "png", "pdf"))
     dot.add_argument("-o", "--output", metavar="FILE")
 
+    sub.add_parser("bench", help="forwarding throughput against a plain C loop (clickpy bench -h)")
+
     elements = sub.add_parser("elements", help="list element classes, or print one's manual")
     elements.add_argument("name", nargs="?")
+
+    for name, what in (("read", "print a handler's value"), ("write", "call a write handler")):
+        p = sub.add_parser(name, help=f"{what} through a running router's ControlSocket")
+        p.add_argument("address", metavar="HOST:PORT|unix:PATH")
+        p.add_argument("handler", metavar="[ELEMENT.]HANDLER")
+        p.add_argument("args", nargs="*", metavar="ARG" if name == "read" else "VALUE")
+        p.add_argument("--timeout", type=float, default=10.0, metavar="SEC")
     return top
 
 
@@ -138,7 +147,42 @@ def cmd_elements(ns) -> int:
     return 0
 
 
+def _control(ns, call) -> int:
+    """Runs ``call(client)`` against ns.address; server errors exit 1."""
+    from clickpy.control.client import ControlClient, ControlError
+    try:
+        with ControlClient(ns.address, timeout=ns.timeout) as client:
+            return call(client)
+    except ControlError as e:
+        print(str(e), file=sys.stderr)
+    except (OSError, ValueError) as e:
+        print(f"clickpy {ns.command}: {ns.address}: {getattr(e, 'strerror', None) or e}",
+              file=sys.stderr)
+    return 1
+
+
+def cmd_read(ns) -> int:
+    def call(client):
+        data = client.read_bytes(ns.handler, " ".join(ns.args))
+        sys.stdout.buffer.write(data if not data or data.endswith(b"\n") else data + b"\n")
+        return 0
+    return _control(ns, call)
+
+
+def cmd_write(ns) -> int:
+    def call(client):
+        reply = client.write(ns.handler, " ".join(ns.args))
+        for line in reply.lines[1:]:
+            print(line, file=sys.stderr)        # 220: the handler's warnings
+        return 0
+    return _control(ns, call)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:           # its own options: hand over the rest as is
+        from clickpy.commands.bench import main as bench_main
+        return bench_main(argv[1:])
     ns = _parser().parse_args(argv)
     handler = globals()[f"cmd_{ns.command}"]
     try:

@@ -140,6 +140,8 @@ class Router:
                 e.cleanup()
             except Exception as err:        # cleanup must reach every element
                 print(f"{e.landmark}: cleanup of '{e.name}' failed: {err}", file=sys.stderr)
+        for server in self.control_sockets:     # clickpy run -p / -u
+            server.close()
 
     # -- elements and handlers -------------------------------------------------
     def element(self, name: str):
