@@ -34,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-p", "--port", metavar="PORT")
     run.add_argument("-u", "--unix-socket", metavar="FILE")
     run.add_argument("-j", "--threads", type=int, default=1, metavar="N")
-    run.add_argument("--simtime", nargs="?", const="", metavar="TIME")
+    # Click's --simtime[=TIME]: the value only after '=', so a following FILE stays a FILE
+    run.add_argument("--simtime", action="store_true")
+    run.add_argument("--simtime-start", dest="simtime_start", default="", help=argparse.SUPPRESS)
     run.add_argument("-C", "--clickpath", metavar="PATH")
     run.add_argument("-v", "--verbose", action="store_true")
     run.add_argument("--stats", action="store_true", help="live table of counters while running")
@@ -183,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["bench"]:           # its own options: hand over the rest as is
         from clickpy.commands.bench import main as bench_main
         return bench_main(argv[1:])
+    argv = [f"--simtime-start={a.split('=', 1)[1]}" if a.startswith("--simtime=") else a
+            for a in argv]
+    if any(a.startswith("--simtime-start=") for a in argv):
+        argv.append("--simtime")
     ns = _parser().parse_args(argv)
     handler = globals()[f"cmd_{ns.command}"]
     try:

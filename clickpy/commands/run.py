@@ -14,11 +14,11 @@ def run_router(ns, loaded) -> int:
 
     if ns.output:
         _write_text(unparse(loaded.graph), ns.output)
-    if ns.simtime is not None:
+    if ns.simtime:
         start = None
-        if ns.simtime:
+        if ns.simtime_start:
             from clickpy.lang.values import parse_timestamp
-            start = parse_timestamp(ns.simtime)
+            start = parse_timestamp(ns.simtime_start)
         clock.use_simulated_time(True, start)
     router = Router(loaded, loaded.text)
     try:

@@ -7,7 +7,11 @@ from clickpy.graph.check import declaration
 from clickpy.lang.confstring import split_args
 from clickpy.lang.errors import ClickError
 from clickpy.runtime.handlers import HandlerError, HandlerTable, match_names
-from clickpy.runtime.router_handlers import add_element_handlers, add_router_handlers
+from clickpy.runtime.router_handlers import (
+    add_element_handlers,
+    add_router_handlers,
+    add_task_handlers,
+)
 
 VERSION = "0.2.0"
 
@@ -54,14 +58,18 @@ class Router:
             self._wire()
             self._configure(errors)
         if not errors:
+            # handlers exist before elements initialize, as in Click, so an
+            # initializing Script may call them
+            add_router_handlers(self)
+            for e in self.elements:
+                add_element_handlers(self, e)
+                e.add_handlers()
             self._initialize_elements(errors)
         if errors:
             self.cleanup()
             raise ClickError(errors[0], None, errors)
-        add_router_handlers(self)
-        for e in self.elements:
-            add_element_handlers(self, e)
-            e.add_handlers()
+        for e in self.driver.task_elements():
+            add_task_handlers(self, e)
         self.initialized = True
         return self
 

@@ -30,8 +30,6 @@ def add_element_handlers(router, e):
     table.add_read(e, "ports", lambda: _ports_text(router, e), raw=True)
     table.add_read(e, "handlers", lambda: "\n".join(
         f"{name}\t{table.find(e, name).flags()}" for name in table.names(e)))
-    if e in router.driver.task_elements():
-        add_task_handlers(router, e)
 
 
 def add_task_handlers(router, e):
