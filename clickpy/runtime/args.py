@@ -9,7 +9,7 @@ __all__ = [
     "MANDATORY", "POSITIONAL", "DEPRECATED", "MULTIPLE", "REST",
     "Bool", "Int", "Unsigned", "U8", "U16", "U32", "U64", "I8", "I16", "I32", "I64",
     "IntType", "BoundedInt", "Real", "Seconds", "Timestamp", "Bandwidth",
-    "IPAddress", "IPPrefix", "IPPrefixArg", "Netmask", "EtherAddress",
+    "IPAddress", "IPPrefix", "IPPrefixArg", "Netmask", "EtherAddress", "AnnoArg",
     "String", "Word", "Data", "Keyword", "Filename", "AnyArg", "ElementRef",
 ]
 
@@ -107,6 +107,34 @@ class IPPrefixArg(ArgType):
 
     def parse(self, text: str) -> tuple[bytes, bytes]:
         return _or_name("prefix", lambda t: v.parse_ip_prefix(t, self.allow_bare))(text)
+
+
+class AnnoArg(ArgType):
+    """An annotation of ``size`` bytes: a Click name (PAINT) or an offset (Click's AnnoArg).
+
+    A name must denote an annotation of exactly ``size`` bytes; a number is
+    any offset that leaves ``size`` bytes inside the annotation area.
+    """
+
+    name = "annotation"
+
+    def __init__(self, size: int = 1):
+        self.size = size
+
+    def parse(self, text: str) -> int:
+        from clickpy.runtime.packet import ANNOTATION_AREA_SIZE, ANNOTATIONS
+        if text in ANNOTATIONS:
+            offset, size = ANNOTATIONS[text]
+            if size != self.size:
+                raise ValueError("expected annotation")
+        else:
+            try:
+                offset = v.parse_unsigned(text, None)
+            except ValueError:
+                raise ValueError("expected annotation") from None
+        if offset + self.size > ANNOTATION_AREA_SIZE:
+            raise ValueError("expected annotation")
+        return offset
 
 
 class ElementRefType(ArgType):

@@ -5,9 +5,16 @@ from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcpy
 
 from clickpy.runtime.packet cimport (
+    ANNO_AGGREGATE,
     ANNO_DST_IP,
+    ANNO_EXTRA_LENGTH,
+    ANNO_EXTRA_PACKETS,
+    ANNO_FIRST_TIMESTAMP,
+    ANNO_FIX_IP_SRC,
+    ANNO_ICMP_PARAMPROB,
     ANNO_PAINT,
     ANNO_SIZE,
+    ANNO_VLAN_TCI,
     BUFFER_SIZE,
     DEFAULT_HEADROOM,
     Buffer,
@@ -29,6 +36,19 @@ cdef enum:
     DEFAULT_BUFFERS_C = 32768   # 2 KiB buffers in the default pool (64 MiB)
 
 cdef PacketPool *_default_pool = NULL
+
+# Click's annotation names: name -> (offset, size in bytes), from packet.pxd
+ANNOTATIONS = {
+    "DST_IP": (ANNO_DST_IP, 4),
+    "AGGREGATE": (ANNO_AGGREGATE, 4),
+    "PAINT": (ANNO_PAINT, 1),
+    "ICMP_PARAMPROB": (ANNO_ICMP_PARAMPROB, 1),
+    "FIX_IP_SRC": (ANNO_FIX_IP_SRC, 1),
+    "VLAN_TCI": (ANNO_VLAN_TCI, 2),
+    "EXTRA_PACKETS": (ANNO_EXTRA_PACKETS, 4),
+    "EXTRA_LENGTH": (ANNO_EXTRA_LENGTH, 4),
+    "FIRST_TIMESTAMP": (ANNO_FIRST_TIMESTAMP, 8),
+}
 
 cdef PacketPool *pool_create(uint32_t npackets, uint32_t nbuffers) noexcept nogil:
     """One allocation for descriptors, one for buffers; NULL when out of memory."""
@@ -164,6 +184,9 @@ cdef Packet *pkt_expand(Packet *p, uint32_t headroom, uint32_t tailroom) noexcep
     p.buf = b
     p.data = b.start + headroom
     return p
+
+
+ANNOTATION_AREA_SIZE = ANNO_SIZE
 
 
 def pool_stats():

@@ -1,0 +1,58 @@
+# checkpaint.pyx -- CheckPaint: splits packets by whether an annotation byte holds a color
+from libc.stdint cimport uint8_t
+
+from clickpy.runtime.element cimport Element
+from clickpy.runtime.packet cimport ANNO_PAINT, Packet
+from clickpy.runtime.args import MANDATORY, POSITIONAL, U8, AnnoArg, Arg
+
+
+cdef class CheckPaint(Element):
+    """
+    =c
+    CheckPaint(COLOR [, ANNO])
+    =s paint
+    checks packets' paint annotation
+    =io
+    One input. Output 0: packets painted COLOR. Output 1 (optional): the
+    others.
+    =processing
+    Agnostic; output 1 is push.
+    =d
+    Packets whose paint annotation (or the one-byte annotation named by
+    ANNO) equals COLOR leave on output 0. The others leave on output 1, or
+    are dropped when there is no output 1.
+    =item COLOR
+    Integer 0-255. The color to look for. Mandatory.
+    =item ANNO
+    Annotation. A one-byte annotation name or an offset 0-47. Default is
+    PAINT.
+    =n
+    Annotation offsets follow clickpy's annotation layout (PAINT is 16, as
+    in Click).
+    =e
+      ... -> cp :: CheckPaint(2) -> ...; cp[1] -> Discard;
+    =h color read/write
+    The color, an integer 0-255.
+    =a Paint, PaintTee, PaintSwitch
+    """
+    port_count = "1/1-2"
+    processing = "a/ah"
+    ARGS = (Arg("COLOR", U8, MANDATORY | POSITIONAL),
+            Arg("ANNO", AnnoArg(1), POSITIONAL, default=ANNO_PAINT))
+
+    cdef uint8_t color          # COLOR
+    cdef uint8_t anno           # ANNO: annotation byte offset
+
+    def configure(self, args):
+        self.color = args.COLOR
+        self.anno = args.ANNO
+
+    cdef int action(self, Packet *p) noexcept nogil:
+        return 0 if p.anno[self.anno] == self.color else 1
+
+    def add_handlers(self):
+        self.add_read_handler("color", lambda: self.color)
+        self.add_write_handler("color", self._write_color)
+
+    def _write_color(self, value):
+        self.color = U8.parse(value.strip())

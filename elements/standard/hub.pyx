@@ -1,0 +1,53 @@
+# hub.pyx -- Hub: copies each packet to every output but the one matching its input
+from libc.stdint cimport uint32_t
+
+from clickpy.runtime.element cimport Element
+from clickpy.runtime.packet cimport Batch, batch_kill, pkt_clone
+
+
+cdef class Hub(Element):
+    """
+    =c
+    Hub
+    =s basictransfer
+    duplicates packets like a hub
+    =io
+    Any number of inputs, as many outputs.
+    =processing
+    Push.
+    =d
+    A packet arriving on input N leaves on every output except output N,
+    much like an Ethernet hub (nothing here is Ethernet-specific). With
+    only one port pair, packets are dropped.
+    =n
+    Copies of a batch go out one output at a time. When the pool has no
+    packet left for a clone, that copy is skipped.
+    =e
+      a, b, c => hub :: Hub => a, b, c;
+    =a Tee, EtherSwitch
+    """
+    port_count = "-/="
+    processing = "h/h"
+    flow_code = "#/[^#]"
+    ARGS = ()
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        cdef Batch c
+        cdef uint32_t j
+        cdef int i, last = self._noutputs - 1
+        if last == port:
+            last -= 1                   # the original goes to the highest other output
+        if last < 0:
+            batch_kill(b)
+            return
+        for i in range(last):
+            if i == port:
+                continue
+            c.n = 0
+            for j in range(b.n):
+                c.p[c.n] = pkt_clone(b.p[j])
+                if c.p[c.n] != NULL:
+                    c.n += 1
+            if c.n:
+                self.output_push(i, &c)
+        self.output_push(last, b)

@@ -1,0 +1,56 @@
+# paint.pyx -- Paint: sets one annotation byte (PAINT by default) to a color
+from libc.stdint cimport uint8_t
+
+from clickpy.runtime.element cimport Element
+from clickpy.runtime.packet cimport ANNO_PAINT, Packet
+from clickpy.runtime.args import POSITIONAL, MANDATORY, U8, AnnoArg, Arg
+
+cdef class Paint(Element):
+    """
+    =c
+    Paint(COLOR [, ANNO])
+    =s paint
+    sets packet paint annotations
+    =io
+    One input, one output.
+    =processing
+    Agnostic.
+    =d
+    Writes COLOR into each packet's paint annotation, or into the one-byte
+    annotation named by ANNO, and passes the packet on.
+    =item COLOR
+    Integer 0-255. The color. Mandatory.
+    =item ANNO
+    Annotation. A one-byte annotation name (PAINT, ICMP_PARAMPROB,
+    FIX_IP_SRC) or an offset 0-47 in the annotation area. Default is PAINT.
+    =n
+    Annotation offsets follow clickpy's annotation layout (PAINT is 16, as
+    in Click).
+    =e
+      FromDevice(eth0) -> Paint(1) -> ...
+    =h color read/write
+    The color, an integer 0-255.
+    =a CheckPaint, PaintTee, PaintSwitch
+    """
+    port_count = "1/1"
+    processing = "a/a"
+    ARGS = (Arg("COLOR", U8, MANDATORY | POSITIONAL),
+            Arg("ANNO", AnnoArg(1), POSITIONAL, default=ANNO_PAINT))
+
+    cdef uint8_t color          # COLOR
+    cdef uint8_t anno           # ANNO: annotation byte offset
+
+    def configure(self, args):
+        self.color = args.COLOR
+        self.anno = args.ANNO
+
+    cdef int action(self, Packet *p) noexcept nogil:
+        p.anno[self.anno] = self.color
+        return 0
+
+    def add_handlers(self):
+        self.add_read_handler("color", lambda: self.color)
+        self.add_write_handler("color", self._write_color)
+
+    def _write_color(self, value):
+        self.color = U8.parse(value.strip())

@@ -1,0 +1,72 @@
+# painttee.pyx -- PaintTee: passes every packet on, copying those of one color to output 1
+from libc.stdint cimport uint8_t
+
+from clickpy.runtime.element cimport Element
+from clickpy.runtime.packet cimport ANNO_PAINT, BATCH_MAX, Batch, Packet, pkt_clone
+from clickpy.runtime.args import MANDATORY, POSITIONAL, U8, AnnoArg, Arg
+
+
+cdef class PaintTee(Element):
+    """
+    =c
+    PaintTee(COLOR [, ANNO])
+    =s paint
+    duplicates packets with given paint annotation
+    =io
+    One input. Output 0: every packet. Output 1: copies of the packets
+    painted COLOR.
+    =processing
+    Agnostic; output 1 is push.
+    =d
+    Sends every packet to output 0. When a packet's paint annotation (or
+    the one-byte annotation named by ANNO) equals COLOR, a clone of it also
+    goes to output 1.
+    =item COLOR
+    Integer 0-255. The color to copy. Mandatory.
+    =item ANNO
+    Annotation. A one-byte annotation name or an offset 0-47. Default is
+    PAINT.
+    =n
+    Clones of one batch reach output 1 after the batch's originals went to
+    output 0 (Click sends each clone before its original). When the pool
+    has no packet left for a clone, the clone is skipped.
+    =e
+      FromDevice(eth7) -> Paint(7) -> ...
+      rt[7] -> pt :: PaintTee(7) -> ... -> ToDevice(eth7);
+      pt[1] -> ICMPError(18.26.4.24, 5, 1) -> [0]rt;
+    =h color read/write
+    The color, an integer 0-255.
+    =a Paint, CheckPaint, ICMPError
+    """
+    port_count = "1/2"
+    processing = "a/ah"
+    ARGS = (Arg("COLOR", U8, MANDATORY | POSITIONAL),
+            Arg("ANNO", AnnoArg(1), POSITIONAL, default=ANNO_PAINT))
+
+    cdef uint8_t color          # COLOR
+    cdef uint8_t anno           # ANNO: annotation byte offset
+
+    def configure(self, args):
+        self.color = args.COLOR
+        self.anno = args.ANNO
+
+    cdef int action(self, Packet *p) noexcept nogil:
+        cdef Packet *q
+        cdef Batch *s
+        if p.anno[self.anno] == self.color:
+            q = pkt_clone(p)
+            if q != NULL:
+                # collected with the base class's split batches, pushed after output 0
+                s = &self._split[1]
+                s.p[s.n] = q
+                s.n += 1
+                if s.n == BATCH_MAX:
+                    self._flush_splits()
+        return 0
+
+    def add_handlers(self):
+        self.add_read_handler("color", lambda: self.color)
+        self.add_write_handler("color", self._write_color)
+
+    def _write_color(self, value):
+        self.color = U8.parse(value.strip())

@@ -1,0 +1,40 @@
+# strip.pyx -- Strip: removes bytes from the front of each packet
+from libc.stdint cimport uint32_t
+
+from clickpy.runtime.element cimport Element
+from clickpy.runtime.packet cimport Packet, pkt_pull
+from clickpy.runtime.args import POSITIONAL, MANDATORY, Unsigned, Arg
+
+
+cdef class Strip(Element):
+    """
+    =c
+    Strip(LENGTH)
+    =s basicmod
+    strips bytes from front of packets
+    =io
+    One input, one output.
+    =processing
+    Agnostic.
+    =d
+    Removes LENGTH bytes from the front of every packet; a shorter packet
+    loses all its data. The bytes stay in the buffer's headroom, so Unstrip
+    can give them back.
+    =item LENGTH
+    Unsigned. Bytes to remove. Mandatory.
+    =e
+      FromDevice(eth0) -> Strip(14) -> CheckIPHeader -> ...
+    =a Unstrip, StripToNetworkHeader, Truncate
+    """
+    port_count = "1/1"
+    processing = "a/a"
+    ARGS = (Arg("LENGTH", Unsigned, MANDATORY | POSITIONAL),)
+
+    cdef uint32_t nbytes        # LENGTH
+
+    def configure(self, args):
+        self.nbytes = args.LENGTH
+
+    cdef int action(self, Packet *p) noexcept nogil:
+        pkt_pull(p, self.nbytes)
+        return 0
