@@ -35,12 +35,15 @@ def run_router(ns, loaded) -> int:
         from clickpy.commands.stats import run_with_stats
         run_with_stats(router)
     else:
-        router.run()
-    status = 0
-    if ns.handler:
-        status = print_handlers(router, ns.handler)
-    if ns.exit_handler:
-        status = exit_status(router, ns.exit_handler)
+        router.run(cleanup=False)
+    try:
+        status = 0
+        if ns.handler:
+            status = print_handlers(router, ns.handler)
+        if ns.exit_handler:
+            status = exit_status(router, ns.exit_handler)
+    finally:
+        router.cleanup()        # after -h, as Click's driver does
     return status
 
 

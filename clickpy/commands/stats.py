@@ -58,6 +58,6 @@ def run_with_stats(router):
         timer.schedule_after(REFRESH_S)
         start = time.perf_counter()
         try:
-            router.run()
+            router.run(cleanup=False)
         finally:
             live.update(render(router, time.perf_counter() - start), refresh=True)

@@ -124,13 +124,16 @@ class Router:
         return self.graph.elements[e.eindex]
 
     # -- running ----------------------------------------------------------
-    def run(self):
+    def run(self, cleanup: bool = True):
+        """Runs until stopped; ``cleanup=False`` leaves cleaning up to the caller
+        (the driver reads ``-h`` handlers first, as Click does)."""
         if not self.initialized:
             self.initialize()
         try:
             self._driver.run()
         finally:
-            self.cleanup()
+            if cleanup:
+                self.cleanup()
 
     def please_stop(self):
         self._driver.please_stop()

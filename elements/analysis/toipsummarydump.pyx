@@ -1,0 +1,198 @@
+# toipsummarydump.pyx -- ToIPSummaryDump: writes one text line of packet fields per packet
+import socket
+import sys
+import time
+
+from libc.stdint cimport uint32_t, uint64_t
+
+from clickpy.runtime.element cimport Element
+from clickpy.runtime.packet cimport (
+    BATCH_MAX,
+    Batch,
+    Packet,
+    batch_kill,
+    pkt_network_offset,
+)
+from clickpy.io.ipsummary import DUMP_BANNER, Summary, format_line, parse_fields, quote_payload
+from clickpy.runtime.args import MANDATORY, POSITIONAL, AnyArg, Arg, Bool, Filename, String
+
+cdef class ToIPSummaryDump(Element):
+    """
+    =c
+    ToIPSummaryDump(FILENAME [, FIELDS, CONTENTS, VERBOSE, BANNER, MULTIPACKET,
+    BAD_PACKETS, CAREFUL_TRUNC, EXTRA_LENGTH, HEADER, BINARY])
+    =s traces
+    writes packet summary information to an ASCII file
+    =io
+    One input. Output 0 (optional): the packets, unchanged.
+    =processing
+    Input agnostic, output push. With a pull input, a task pulls packets.
+    =d
+    Writes a line for each packet to FILENAME ('-': standard output): the
+    FIELDS, separated by spaces, each in Click's text form, or '-' when the
+    packet lacks it (sport of an ICMP packet, TCP fields of a truncated
+    header). The file starts with '!IPSummaryDump 1.3' and a '!data' line
+    naming the fields. IP fields need the network header annotation
+    (FromDump FORCE_IP, CheckIPHeader, MarkIPHeader).
+
+    Fields: timestamp ts_sec ts_usec count link paint direction aggregate
+    wire_len ip_src ip_dst ip_tos ip_dscp ip_ecn ip_ttl ip_frag ip_fragoff
+    ip_id ip_sum ip_proto ip_hl ip_len ip_capture_len ip_opt sport dport
+    eth_src eth_dst eth_type payload_len payload payload_md5
+    payload_md5_hex tcp_seq tcp_ack tcp_off tcp_flags tcp_window tcp_urp
+    tcp_opt tcp_ntopt tcp_sack udp_len icmp_type icmp_code icmp_type_name
+    icmp_code_name icmp_flowid icmp_seq icmp_nextmtu, and Click's synonyms.
+    =item FILENAME
+    Filename. The output file. Mandatory.
+    =item FIELDS
+    String. Space-separated field names. Default is 'ip_src ip_dst'.
+    =item CONTENTS
+    String. Old name of FIELDS.
+    =item VERBOSE
+    Boolean. Add '!host' and '!runtime' comments. Default is false.
+    =item BANNER
+    String. Add a '!creator "BANNER"' comment.
+    =item MULTIPACKET
+    Boolean. Write 1 + the extra packets annotation lines per packet when
+    FIELDS has no 'count'. Default is false.
+    =item BAD_PACKETS
+    Boolean. Write a '!bad REASON' line before packets with bad or
+    truncated headers. Default is false.
+    =item CAREFUL_TRUNC
+    Boolean. Accepted for compatibility. Default is true.
+    =item EXTRA_LENGTH
+    Boolean. Use the extra length annotation in lengths. Default is true.
+    =item HEADER
+    Boolean. Write the '!' header lines. Default is true.
+    =item BINARY
+    Boolean. The binary format; only false is supported. Default is false.
+    =n
+    The binary format and CAREFUL_TRUNC's '!bad truncated IP' lines are not
+    implemented. Timestamps print 6 decimals, or 9 when the time has
+    nanoseconds. payload_md5's 22-character alphabet is clickpy's reading
+    of Click's and may differ. Lines are produced by Python, a batch at a
+    time.
+    =e
+      FromDump(t.pcap, FORCE_IP true, STOP true)
+        -> ToIPSummaryDump(t.txt, FIELDS timestamp ip_src sport ip_dst dport ip_proto);
+    =h flush write-only
+    Flushes the file.
+    =h count read-only
+    Packets written.
+    =h filename read-only
+    Same as FILENAME.
+    =a FromIPSummaryDump, ToDump, FromDump
+    """
+    port_count = "1/0-1"
+    processing = "a/h"
+    ARGS = (Arg("FILENAME", Filename, MANDATORY | POSITIONAL),
+            Arg("FIELDS", AnyArg, default=None),
+            Arg("CONTENTS", AnyArg, default=None),
+            Arg("VERBOSE", Bool, default=False),
+            Arg("BANNER", String, default=None),
+            Arg("MULTIPACKET", Bool, default=False),
+            Arg("BAD_PACKETS", Bool, default=False),
+            Arg("CAREFUL_TRUNC", Bool, default=True),
+            Arg("EXTRA_LENGTH", Bool, default=True),
+            Arg("HEADER", Bool, default=True),
+            Arg("BINARY", Bool, default=False))
+
+    cdef object _filename
+    cdef object _file               # text file, None until initialize
+    cdef list _fields               # ipsummary.Field
+    cdef object _banner
+    cdef bint verbose               # VERBOSE
+    cdef bint multipacket           # MULTIPACKET (and no 'count' field)
+    cdef bint bad_packets           # BAD_PACKETS
+    cdef bint extra_length          # EXTRA_LENGTH
+    cdef bint header                # HEADER
+    cdef uint64_t n_count           # packets written
+
+    def configure(self, args):
+        if args.BINARY:
+            raise ValueError("BINARY: binary dumps are not supported")
+        if args.FIELDS is not None and args.CONTENTS is not None:
+            raise ValueError("FIELDS and CONTENTS are mutually exclusive")
+        self._filename = args.FILENAME
+        self._fields = parse_fields(args.FIELDS or args.CONTENTS or "ip_src ip_dst")
+        if not self._fields:
+            raise ValueError("no contents specified")
+        self._banner = args.BANNER
+        self.verbose = args.VERBOSE
+        self.multipacket = args.MULTIPACKET and all(f.name != "count" for f in self._fields)
+        self.bad_packets = args.BAD_PACKETS
+        self.extra_length = args.EXTRA_LENGTH
+        self.header = args.HEADER
+
+    def initialize(self):
+        if self._filename == "-":
+            self._file = sys.stdout
+        else:
+            try:
+                self._file = open(self._filename, "w", encoding="latin-1", newline="\n")
+            except OSError as err:
+                raise OSError(f"{self._filename}: {err.strerror}") from None
+        if self.header:
+            lines = [DUMP_BANNER]
+            if self._banner is not None:
+                lines.append("!creator " + quote_payload(self._banner.encode("latin-1")))
+            if self.verbose:
+                now = time.time()
+                lines.append("!host " + socket.gethostname())
+                lines.append(f"!runtime {now:.6f} ({time.ctime(now)})")
+            lines.append("!data " + " ".join(f.name for f in self._fields))
+            self._file.write("\n".join(lines) + "\n")
+        if not self.input_is_push(0):
+            self.schedule_task()
+
+    def cleanup(self):
+        if self._file is not None:
+            self._file.flush()
+            if self._file is not sys.stdout:
+                self._file.close()
+            self._file = None
+
+    cdef void _write_batch(self, Batch *b):
+        cdef uint32_t i
+        cdef Packet *p
+        cdef int nh
+        out = []
+        for i in range(b.n):
+            p = b.p[i]
+            nh = pkt_network_offset(p)
+            s = Summary(p.data[:p.length], nh if nh >= 0 else -1, p.timestamp_ns,
+                        p.anno[:48], self.extra_length)
+            line = format_line(self._fields, s)
+            if self.bad_packets and s.bad:
+                out.append("!bad " + s.bad)
+            reps = 1
+            if self.multipacket:
+                reps = 1 + int.from_bytes(p.anno[24:28], "little")
+            out.extend([line] * reps)
+        if out and self._file is not None:
+            self._file.write("\n".join(out) + "\n")
+        self.n_count += b.n
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        with gil:
+            self._write_batch(b)
+        if self._noutputs:
+            self.output_push(0, b)
+        else:
+            batch_kill(b)
+
+    cdef bint run_task(self) noexcept nogil:
+        cdef Batch b
+        if self.input_pull(0, &b, BATCH_MAX) == 0:
+            return False
+        self.push_batch(0, &b)
+        return True
+
+    def add_handlers(self):
+        self.add_write_handler("flush", self._flush, button=True)
+        self.add_read_handler("count", lambda: self.n_count)
+        self.add_read_handler("filename", lambda: self._filename)
+
+    def _flush(self, value):
+        if self._file is not None:
+            self._file.flush()
