@@ -85,3 +85,16 @@ def test_released_packet_view_refuses_use():
     assert len(p) == 3
     with pytest.raises(ValueError):
         p.write(5, b"zz")
+
+
+def test_copy_keeps_bytes_pulled_off_in_front():
+    p = clickpy.Packet(b"ETHERNETHDR!" + b"\x45payload")
+    p.set_network_header(12, 1)
+    p.pull(12)                          # data now starts at the IP header
+    q = p.clone()
+    q.write(0, b"\x46")                 # forces a copy of the shared buffer
+    assert q.data == b"\x46payload" and not q.shared
+    assert q.network_header_offset == 0
+    q.unpull(12)                        # the pulled-off header is still there
+    assert q.data == b"ETHERNETHDR!\x46payload"
+    assert p.data == b"\x45payload"

@@ -100,8 +100,8 @@ def test_configure_errors_name_the_element_and_argument():
 
 def test_declared_only_classes_cannot_run():
     with pytest.raises(ClickError) as e:
-        router("InfiniteSource -> a :: ARPQuerier(1.0.0.1, 0:1:2:3:4:5) -> Discard; InfiniteSource -> [1] a")
-    assert e.value.messages == ["test.click:1: element class 'ARPQuerier' cannot run yet "
+        router("InfiniteSource -> KernelTun(10.0.0.1/24) -> Discard")
+    assert e.value.messages == ["test.click:1: element class 'KernelTun' cannot run yet "
                                 "(declared only: no run-time code in clickpy)"]
 
 

@@ -29,6 +29,7 @@ from clickpy.runtime.packet cimport (
     pkt_put,
     pkt_take,
     pkt_uniqueify,
+    pkt_unpull,
 )
 
 cdef enum:
@@ -165,9 +166,11 @@ cdef Packet *pkt_expand(Packet *p, uint32_t headroom, uint32_t tailroom) noexcep
         if b == NULL:
             pool.alloc_failures += 1
             return NULL
-    memcpy(b.start + headroom, p.data, p.length)
+    # copy the old headroom too, as Click's uniqueify does: headers pulled
+    # off earlier (Strip before an IP element) stay in front of the data
+    memcpy(b.start + headroom - head, p.buf.start, head + p.length)
     # header offsets are relative to the buffer start: shift them with the data
-    shift = <int32_t>headroom - <int32_t>(p.data - p.buf.start)
+    shift = <int32_t>headroom - <int32_t>head
     if p.network_off >= 0:
         p.network_off += shift
     if p.transport_off >= 0:
@@ -362,6 +365,12 @@ cdef class PacketView:
 
     def take(self, uint32_t n):
         pkt_take(self._get(), n)
+        return self
+
+    def unpull(self, uint32_t n):
+        """Gives back ``n`` bytes pulled off earlier (what Unstrip does)."""
+        if pkt_unpull(self._get(), n) < 0:
+            raise MemoryError("packet pool exhausted")
         return self
 
     def push(self, bytes header):

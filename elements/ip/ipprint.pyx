@@ -1,0 +1,456 @@
+# ipprint.pyx -- IPPrint: prints tcpdump-like one-line summaries of IPv4 packets
+import sys
+
+from cpython.bytes cimport PyBytes_FromStringAndSize
+from libc.stdint cimport uint32_t
+
+from clickpy.runtime.element cimport Element
+from clickpy.runtime.packet cimport ANNO_AGGREGATE, ANNO_PAINT, Batch, Packet
+from clickpy.runtime.args import DEPRECATED, POSITIONAL, Arg, Bool, Filename, Int, String, Word
+from clickpy.lang.values import format_timestamp, parse_bool
+
+cdef enum:
+    CONTENTS_NONE = 0
+    CONTENTS_HEX = 1
+    CONTENTS_ASCII = 2
+
+# Click's names (NameInfo: IP protocols, ICMP types, ICMP codes by type)
+PROTO_NAMES = {1: "icmp", 2: "igmp", 4: "ipip", 6: "tcp", 17: "udp", 33: "dccp",
+               47: "gre", 132: "sctp"}
+ICMP_TYPE_NAMES = {0: "echo-reply", 3: "unreachable", 4: "sourcequench", 5: "redirect",
+                   8: "echo", 9: "routeradvert", 10: "routersolicit", 11: "timeexceeded",
+                   12: "parameterproblem", 13: "timestamp", 14: "timestamp-reply",
+                   15: "inforeq", 16: "inforeq-reply", 17: "maskreq", 18: "maskreq-reply"}
+ICMP_CODE_NAMES = {
+    3: {0: "net", 1: "host", 2: "protocol", 3: "port", 4: "needfrag", 5: "srcroutefail",
+        6: "netunknown", 7: "hostunknown", 8: "isolated", 9: "netprohibited",
+        10: "hostprohibited", 11: "tosnet", 12: "toshost", 13: "filterprohibited",
+        14: "hostprecedence", 15: "precedencecutoff"},
+    5: {0: "net", 1: "host", 2: "tosnet", 3: "toshost"},
+    11: {0: "transit", 1: "reassembly"},
+    12: {0: "erroratptr", 1: "missingopt", 2: "length"},
+}
+
+IP_PROTO_ICMP, IP_PROTO_TCP, IP_PROTO_UDP = 1, 6, 17
+TH_FIN, TH_SYN, TH_RST, TH_PUSH, TH_ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+IP_MF, IP_OFFMASK = 0x2000, 0x1FFF
+
+
+def _contents_value(text):
+    """CONTENTS: a boolean (true is HEX) or NONE, HEX, ASCII in any case."""
+    try:
+        return CONTENTS_HEX if parse_bool(text) else CONTENTS_NONE
+    except ValueError:
+        pass
+    word = text.upper()
+    if word in ("NONE", "HEX", "ASCII"):
+        return ("NONE", "HEX", "ASCII").index(word)
+    raise ValueError(f"bad contents value '{word}'; should be 'NONE', 'HEX', or 'ASCII'")
+
+
+def _payload_value(text):
+    word = text.upper()
+    if word in ("NO", "FALSE"):
+        return CONTENTS_NONE
+    if word in ("YES", "TRUE", "HEX"):
+        return CONTENTS_HEX
+    if word == "ASCII":
+        return CONTENTS_ASCII
+    raise ValueError(f"bad payload value '{text}'; should be 'false', 'hex', or 'ascii'")
+
+
+def _be16(b, at):
+    return b[at] << 8 | b[at + 1]
+
+
+def _be32(b, at):
+    return b[at] << 24 | b[at + 1] << 16 | b[at + 2] << 8 | b[at + 3]
+
+
+def _ip(b, at):
+    return f"{b[at]}.{b[at + 1]}.{b[at + 2]}.{b[at + 3]}"
+
+
+def _proto_name(proto, prefix):
+    if proto in PROTO_NAMES:
+        return PROTO_NAMES[proto]
+    return f"protocol {proto}" if prefix else str(proto)
+
+
+def _dump(b, start, end, maxlength, mode):
+    """Bytes [start, end) of b, at most maxlength (all when negative), as Click's
+    indented hex (24 bytes a line, 4 a group) or ASCII (48 a line, 8 a group)."""
+    n = 0 if start >= end else end - start
+    if 0 <= maxlength < n:
+        n = maxlength
+    line, group = (24, 4) if mode == CONTENTS_HEX else (48, 8)
+    out = []
+    for i in range(n):
+        c = b[start + i]
+        if i % line == 0:
+            out.append("\n  ")
+        elif i % group == 0:
+            out.append(" ")
+        if mode == CONTENTS_HEX:
+            out.append(f"{c:02x}")
+        else:
+            out.append(chr(c) if 32 <= c <= 126 else ".")
+    return "".join(out)
+
+
+class _Summary:
+    """One packet's bytes, buffer start to data end, with header positions in it."""
+
+    def __init__(self, b, data, nh, th):
+        self.b = b              # buffer start .. end of data
+        self.data = data        # where the data start in b
+        self.end = len(b)
+        self.nh = nh            # network header in b
+        self.th = th            # transport header in b
+
+
+cdef class IPPrint(Element):
+    """
+    =c
+    IPPrint([LABEL, CONTENTS, PAYLOAD, MAXLENGTH, ID, TTL, TOS, LENGTH, TIMESTAMP,
+    AGGREGATE, PAINT, SWAP, OUTFILE, ACTIVE, CHANNEL, NBYTES])
+    =s ip
+    pretty-prints IP packets
+    =io
+    One input, one output.
+    =processing
+    Agnostic.
+    =d
+    Prints one line for each packet with a network header annotation (set
+    by CheckIPHeader or MarkIPHeader), in a tcpdump-like format, on
+    standard error; other packets pass silently. The line is LABEL and
+    ": " (when LABEL is not empty), the timestamp and ": ", the annotations
+    AGGREGATE and PAINT ask for ("#AGG.PAINT: ", "#AGG: " or
+    "paint PAINT: "), the fields ID, TTL, TOS and LENGTH ask for ("id N ",
+    "ttl N ", "tos N ", "length N "), then by protocol:
+
+    TCP: "SRC.SPORT > DST.DPORT: FLAGS SEQ:END(SEQLEN,PKTLEN,IPLEN) ack ACK
+    win WIN", where FLAGS has S, F, R, P or ".", SEQLEN counts payload
+    bytes plus one for SYN and one for FIN, PKTLEN is the packet's length
+    and IPLEN the IP total length; "ack" only with the ACK flag.
+
+    UDP: "SRC.SPORT > DST.DPORT: udp ULEN", with the UDP length field.
+
+    ICMP: "SRC > DST: icmp echo (ID, SEQ)", "icmp echo-reply (ID, SEQ)",
+    "icmp ADDR unreachable CODE" (with the quoted protocol, "PROTO/PORT",
+    or "(mtu N)" for protocol, port and needfrag codes), or "icmp TYPE
+    [CODE]" with Click's type and code names.
+
+    Others: "SRC > DST: ip-proto-N".
+
+    Fragments add " (frag ID:LEN@OFFSET)", with "+" after OFFSET when more
+    fragments follow; later fragments print "tcp", "udp" or "icmp" instead
+    of the transport fields. Headers cut short print "truncated-ip",
+    "truncated-tcp", "truncated-udp" or "truncated-icmp" where the
+    missing bytes were. With CONTENTS or PAYLOAD, the bytes follow on
+    indented lines.
+    =item LABEL
+    String. Text at the start of each line. Default is empty.
+    =item CONTENTS
+    NONE, HEX, ASCII or a boolean (true is HEX). Print the packet's data
+    from its start. Default is NONE.
+    =item PAYLOAD
+    NONE, HEX, ASCII or a boolean. Print the payload: the data after the
+    TCP or UDP header, or after the IP header. At most one of CONTENTS and
+    PAYLOAD. Default is NONE.
+    =item MAXLENGTH
+    Integer. Most bytes CONTENTS or PAYLOAD prints; -1 means all. Default
+    is 1500.
+    =item ID
+    Boolean. Print the IP identification. Default is false.
+    =item TTL
+    Boolean. Print the IP time to live. Default is false.
+    =item TOS
+    Boolean. Print the IP TOS byte. Default is false.
+    =item LENGTH
+    Boolean. Print the IP total length. Default is false.
+    =item TIMESTAMP
+    Boolean. Print the timestamp annotation, seconds since 1970. Default
+    is true.
+    =item AGGREGATE
+    Boolean. Print the aggregate annotation. Default is false.
+    =item PAINT
+    Boolean. Print the paint annotation. Default is false.
+    =item SWAP
+    Boolean. Print ICMP echo identifiers and sequence numbers in network
+    byte order; when false, as a little-endian host reads them. Default is
+    true.
+    =item OUTFILE
+    Filename. Write the lines to this file instead of standard error.
+    Default is standard error.
+    =item ACTIVE
+    Boolean. Print at all. Default is true.
+    =item CHANNEL
+    Word. Click's chatter channel; accepted and ignored. Default is not
+    given.
+    =item NBYTES
+    Integer. Deprecated name for MAXLENGTH; wins when both are given.
+    Default is not given.
+    =n
+    Click's manual gives SWAP's default as false but its code uses true;
+    and Click's SWAP swaps the bytes of the values as the host reads them,
+    so its output depends on the host's byte order: clickpy always prints
+    what a little-endian host prints. Click reads the TCP data offset for
+    PAYLOAD without a length check; clickpy prints no payload when that
+    byte is missing. CHANNEL does not redirect output: lines go to
+    standard error or OUTFILE.
+    =e
+      FromDump(trace.pcap) -> Strip(14) -> CheckIPHeader -> IPPrint(in) -> Discard;
+    =h active read/write
+    Same as ACTIVE.
+    =a Print, CheckIPHeader, MarkIPHeader, ToIPSummaryDump
+    """
+    port_count = "1/1"
+    processing = "a/a"
+    ARGS = (Arg("LABEL", String, POSITIONAL, default=""),
+            Arg("CONTENTS", Word, default="NONE"),
+            Arg("PAYLOAD", Word, default="NO"),
+            Arg("MAXLENGTH", Int, default=1500),
+            Arg("ID", Bool, default=False),
+            Arg("TTL", Bool, default=False),
+            Arg("TOS", Bool, default=False),
+            Arg("LENGTH", Bool, default=False),
+            Arg("TIMESTAMP", Bool, default=True),
+            Arg("AGGREGATE", Bool, default=False),
+            Arg("PAINT", Bool, default=False),
+            Arg("SWAP", Bool, default=True),
+            Arg("OUTFILE", Filename),
+            Arg("ACTIVE", Bool, default=True),
+            Arg("CHANNEL", Word),
+            Arg("NBYTES", Int, DEPRECATED))
+
+    cdef bint active            # ACTIVE
+    cdef object label           # LABEL
+    cdef int maxlength          # MAXLENGTH; negative: everything
+    cdef int contents           # CONTENTS_* for CONTENTS or PAYLOAD
+    cdef bint payload           # contents refers to the payload (PAYLOAD)
+    cdef bint swap              # SWAP
+    cdef bint print_id, print_ttl, print_tos, print_len
+    cdef bint print_timestamp, print_aggregate, print_paint
+    cdef object outfilename     # OUTFILE, or None
+    cdef object outfile         # the open OUTFILE
+
+    def configure(self, args):
+        contents = _contents_value(args.CONTENTS)
+        payload = _payload_value(args.PAYLOAD)
+        if payload and contents:
+            raise ValueError("specify at most one of PAYLOAD and CONTENTS")
+        self.payload = payload != CONTENTS_NONE
+        self.contents = payload or contents
+        self.maxlength = args.NBYTES if "NBYTES" in args else args.MAXLENGTH
+        self.label = args.LABEL
+        self.print_id, self.print_ttl = args.ID, args.TTL
+        self.print_tos, self.print_len = args.TOS, args.LENGTH
+        self.print_timestamp = args.TIMESTAMP
+        self.print_aggregate, self.print_paint = args.AGGREGATE, args.PAINT
+        self.swap = args.SWAP
+        self.active = args.ACTIVE
+        self.outfilename = args.OUTFILE
+
+    def initialize(self):
+        if self.outfilename is not None:
+            try:
+                self.outfile = open(self.outfilename, "w")
+            except OSError as e:
+                raise OSError(f"{self.outfilename}: {e.strerror}") from None
+
+    def cleanup(self):
+        if self.outfile is not None:
+            self.outfile.close()
+            self.outfile = None
+
+    # -- formatting (cold: Python, with the GIL, one packet at a time) --------
+
+    cdef str _line(self, Packet *p):
+        cdef uint32_t data_off = <uint32_t>(p.data - p.buf.start)
+        b = PyBytes_FromStringAndSize(<char *>p.buf.start, data_off + p.length)
+        th = p.transport_off if p.transport_off >= 0 else -1
+        s = _Summary(b, data_off, p.network_off, th)
+        out = []
+        if self.label:
+            out.append(f"{self.label}: ")
+        if self.print_timestamp:
+            out.append(f"{format_timestamp(p.timestamp_ns)}: ")
+        if self.print_aggregate:
+            agg = int.from_bytes(bytes(p.anno[ANNO_AGGREGATE:ANNO_AGGREGATE + 4]), "little")
+            out.append(f"#{agg}")
+        if self.print_paint:
+            out.append(f"{'.' if self.print_aggregate else 'paint '}{p.anno[ANNO_PAINT]}")
+        if self.print_aggregate or self.print_paint:
+            out.append(": ")
+        out.append(self._ip_line(s))
+        return "".join(out)
+
+    def _ip_line(self, s):
+        b, nh = s.b, s.nh
+        if s.end - nh < 20:
+            return "truncated-ip"
+        ip_len = _be16(b, nh + 2)
+        hlen = (b[nh] & 0x0F) << 2
+        payload_len = ip_len - hlen
+        th = s.th if s.th >= 0 else nh + hlen
+        tlen = min(s.end - th, payload_len)
+        ip_off = _be16(b, nh + 6)
+        first = (ip_off & IP_OFFMASK) == 0
+        proto = b[nh + 9]
+        out = []
+        if self.print_id:
+            out.append(f"id {_be16(b, nh + 4)} ")
+        if self.print_ttl:
+            out.append(f"ttl {b[nh + 8]} ")
+        if self.print_tos:
+            out.append(f"tos {b[nh + 1]} ")
+        if self.print_len:
+            out.append(f"length {ip_len} ")
+        if proto == IP_PROTO_TCP:
+            out.append(self._tcp(s, th, tlen, first, ip_len, hlen))
+        elif proto == IP_PROTO_UDP:
+            out.append(self._udp(s, th, tlen, first))
+        elif proto == IP_PROTO_ICMP:
+            out.append(self._icmp(s, th, tlen, first))
+        else:
+            out.append(f"{_ip(b, nh + 12)} > {_ip(b, nh + 16)}: ip-proto-{proto}")
+        if ip_off & (IP_MF | IP_OFFMASK):
+            more = "+" if ip_off & IP_MF else ""
+            out.append(f" (frag {_be16(b, nh + 4)}:{payload_len}@"
+                       f"{(ip_off & IP_OFFMASK) << 3}{more})")
+        if self.contents != CONTENTS_NONE:
+            start = s.data
+            if self.payload:
+                start = th
+                if first and proto == IP_PROTO_TCP:
+                    start = th + ((b[th + 12] >> 4) << 2) if th + 12 < s.end else s.end
+                elif first and proto == IP_PROTO_UDP:
+                    start = th + 8
+            out.append(_dump(b, start, s.end, self.maxlength, self.contents))
+        return "".join(out)
+
+    def _ports(self, s, th):
+        b, nh = s.b, s.nh
+        return (f"{_ip(b, nh + 12)}.{_be16(b, th)} > "
+                f"{_ip(b, nh + 16)}.{_be16(b, th + 2)}: ")
+
+    def _tcp(self, s, th, tlen, first, ip_len, hlen):
+        b, nh = s.b, s.nh
+        if tlen < 4 or not first:
+            return (f"{_ip(b, nh + 12)} > {_ip(b, nh + 16)}: "
+                    + ("truncated-tcp" if first else "tcp"))
+        out = [self._ports(s, th)]
+        if tlen < 14:
+            return out[0] + "truncated-tcp"
+        flags = b[th + 13]
+        seqlen = ip_len - hlen - ((b[th + 12] >> 4) << 2)
+        if flags & TH_SYN:
+            out.append("S")
+            seqlen += 1
+        if flags & TH_FIN:
+            out.append("F")
+            seqlen += 1
+        if flags & TH_RST:
+            out.append("R")
+        if flags & TH_PUSH:
+            out.append("P")
+        if not flags & (TH_SYN | TH_FIN | TH_RST | TH_PUSH):
+            out.append(".")
+        seq = _be32(b, th + 4)
+        out.append(f" {seq}:{(seq + seqlen) & 0xFFFFFFFF}"
+                   f"({seqlen},{s.end - s.data},{ip_len})")
+        if flags & TH_ACK:
+            out.append(f" ack {_be32(b, th + 8)}")
+        if tlen < 16:
+            out.append("truncated-tcp")
+        else:
+            out.append(f" win {_be16(b, th + 14)}")
+        return "".join(out)
+
+    def _udp(self, s, th, tlen, first):
+        b, nh = s.b, s.nh
+        if tlen < 4 or not first:
+            return (f"{_ip(b, nh + 12)} > {_ip(b, nh + 16)}: "
+                    + ("truncated-udp" if first else "udp"))
+        if tlen < 8:
+            return self._ports(s, th) + "truncated-udp"
+        return self._ports(s, th) + f"udp {_be16(b, th + 4)}"
+
+    def _icmp(self, s, th, tlen, first):
+        b, nh = s.b, s.nh
+        head = f"{_ip(b, nh + 12)} > {_ip(b, nh + 16)}: "
+        if not first:
+            return head + "icmp"
+        if tlen < 2:
+            return head + "truncated-icmp"
+        itype, code = b[th], b[th + 1]
+        if itype == 0 or itype == 8:
+            text = "icmp echo-reply " if itype == 0 else "icmp echo "
+            if tlen < 8:
+                return head + text + "truncated-icmp"
+            ident, seq = b[th + 4] | b[th + 5] << 8, b[th + 6] | b[th + 7] << 8
+            if self.swap:
+                ident, seq = (ident & 0xFF) << 8 | ident >> 8, (seq & 0xFF) << 8 | seq >> 8
+            return head + text + f"({ident}, {seq})"
+        names = ICMP_CODE_NAMES.get(itype, {})
+        if itype == 3:
+            code_text = names.get(code, f"code {code}")
+            ei = th + 8                     # the quoted IP header (RFC 792)
+            elen = tlen - 8
+            if elen < 20:
+                return head + f"icmp unreachable {code_text} truncated-icmp"
+            ehl = (b[ei] & 0x0F) << 2
+            text = f"icmp {_ip(b, ei + 16)} unreachable {code_text}"
+            if code == 2:
+                text += " " + _proto_name(b[ei + 9], False)
+            elif code == 3:
+                text += " " + _proto_name(b[ei + 9], True)
+                if elen - ehl < 4:
+                    return head + text + "truncated-icmp"
+                text += f"/{_be16(b, ei + ehl + 2)}"
+            elif code == 4:
+                mtu = _be16(b, th + 6)
+                if mtu:
+                    text += f" (mtu {mtu})"
+            return head + text
+        text = "icmp " + ICMP_TYPE_NAMES.get(itype, f"type {itype}")
+        if code in names:
+            text += " " + names[code]
+        elif code:
+            text += f" code {code}"
+        return head + text
+
+    cdef void _print(self, Batch *b) noexcept:
+        cdef uint32_t i
+        try:
+            lines = [self._line(b.p[i]) for i in range(b.n) if b.p[i].network_off >= 0]
+            if not lines:
+                return
+            text = "\n".join(lines) + "\n"
+            if self.outfile is not None:
+                self.outfile.write(text)
+                self.outfile.flush()
+            else:
+                sys.stderr.write(text)
+        except Exception:               # a closed stream must not stop the router
+            pass
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        if self.active and b.n:
+            with gil:
+                self._print(b)
+        self.output_push(0, b)
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        if self.input_pull(0, b, max) and self.active:
+            with gil:
+                self._print(b)
+        return b.n
+
+    def add_handlers(self):
+        self.add_read_handler("active", lambda: self.active)
+        self.add_write_handler("active", self._write_active)
+
+    def _write_active(self, value):
+        self.active = Bool.parse(value.strip())
