@@ -1,0 +1,1 @@
+"""ethernet -- Ethernet framing, VLAN tags and ARP (Click's elements/ethernet)."""

@@ -1,0 +1,70 @@
+# etherrewrite.pyx -- EtherRewrite: overwrites the Ethernet source and destination addresses
+from libc.stdint cimport uint8_t
+from libc.string cimport memcpy
+
+from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.headers cimport ETHER_DST, ETHER_SRC
+from clickpy.runtime.packet cimport Packet, pkt_uniqueify
+from clickpy.lang.values import format_ether
+from clickpy.runtime.args import MANDATORY, POSITIONAL, Arg, EtherAddress
+
+
+cdef class EtherRewrite(Element):
+    """
+    =c
+    EtherRewrite(SRC, DST)
+    =s ethernet
+    rewrites source and destination Ethernet addresses
+    =io
+    One input, one output.
+    =processing
+    Agnostic.
+    =d
+    Expects Ethernet frames. Overwrites the destination address with DST
+    and the source address with SRC; the Ethernet type stays. Useful when
+    every frame leaving an output has the same next hop, as behind a
+    transparent firewall.
+    =item SRC
+    Ethernet address. The new source address. Mandatory.
+    =item DST
+    Ethernet address. The new destination address. Mandatory.
+    =n
+    Click writes at the MAC header annotation; clickpy writes at the start
+    of the packet data. Packets shorter than 12 bytes, and packets that
+    cannot be unshared because the pool is empty, are dropped.
+    =e
+      EtherRewrite(1:1:1:1:1:1, 2:2:2:2:2:2)
+    =h src read/write
+    Same as SRC.
+    =h dst read/write
+    Same as DST.
+    =a EtherEncap, EtherMirror, ARPQuerier
+    """
+    port_count = "1/1"
+    processing = "a/a"
+    ARGS = (Arg("SRC", EtherAddress, MANDATORY | POSITIONAL),
+            Arg("DST", EtherAddress, MANDATORY | POSITIONAL))
+
+    cdef uint8_t addrs[12]      # destination then source, as on the wire
+
+    def configure(self, args):
+        self._set(ETHER_SRC, args.SRC)
+        self._set(ETHER_DST, args.DST)
+
+    def _get(self, int offset):
+        return (<char *>self.addrs)[offset:offset + 6]
+
+    def _set(self, int offset, bytes value):
+        memcpy(&self.addrs[offset], <const char *>value, 6)
+
+    cdef int action(self, Packet *p) noexcept nogil:
+        if p.length < 12 or pkt_uniqueify(p) < 0:
+            return DROP
+        memcpy(p.data, self.addrs, 12)
+        return 0
+
+    def add_handlers(self):
+        self.add_read_handler("src", lambda: format_ether(self._get(ETHER_SRC)))
+        self.add_write_handler("src", lambda v: self._set(ETHER_SRC, EtherAddress.parse(v.strip())))
+        self.add_read_handler("dst", lambda: format_ether(self._get(ETHER_DST)))
+        self.add_write_handler("dst", lambda v: self._set(ETHER_DST, EtherAddress.parse(v.strip())))

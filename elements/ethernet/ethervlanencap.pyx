@@ -1,0 +1,197 @@
+# ethervlanencap.pyx -- EtherVLANEncap: prepends an 802.1Q-tagged Ethernet header
+from libc.stdint cimport int32_t, uint8_t, uint16_t
+from libc.string cimport memcpy
+
+from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.headers cimport ETHER_DST, ETHER_SRC, ETHERTYPE_VLAN, load_be16, store_be16
+from clickpy.runtime.packet cimport ANNO_VLAN_TCI, Packet, pkt_push
+from clickpy.lang.values import format_ether
+from clickpy.runtime.args import (
+    MANDATORY,
+    POSITIONAL,
+    U16,
+    Arg,
+    ArgType,
+    BoundedInt,
+    EtherAddress,
+)
+
+cdef enum:
+    VLAN_HLEN = 18              # addresses, 0x8100, TCI, encapsulated type
+    ETHER_HLEN = 14
+    OFF_TPID = 12               # tag protocol identifier
+    OFF_TCI = 14                # tag control information
+    OFF_ENCAP = 16              # encapsulated Ethernet type
+
+
+class VLANTCIArg(ArgType):
+    """VLAN_TCI: the word ANNO, or a 16-bit TCI (None for ANNO)."""
+
+    name = "VLAN TCI"
+
+    def parse(self, text):
+        if text == "ANNO":
+            return None
+        return BoundedInt(0, 0xFFFF).parse(text)
+
+
+cdef class EtherVLANEncap(Element):
+    """
+    =c
+    EtherVLANEncap(ETHERTYPE, SRC, DST [, VLAN_TCI, VLAN_PCP, VLAN_ID, NATIVE_VLAN])
+    =s ethernet
+    encapsulates packets in 802.1Q VLAN Ethernet header
+    =io
+    One input, one output.
+    =processing
+    Agnostic.
+    =d
+    Prepends an 18-byte 802.1Q Ethernet header to every packet:
+    destination DST, source SRC, type 0x8100, the tag control information,
+    then the encapsulated type ETHERTYPE (host order, 0x0800 for IPv4).
+
+    The TCI is VLAN_TCI when given, else VLAN_ID; VLAN_PCP is or'ed into
+    its top 3 bits either way. VLAN_TCI may be the word ANNO: each packet's
+    VLAN TCI annotation (network order) is used instead.
+
+    A packet whose VLAN ID equals NATIVE_VLAN gets a plain 14-byte
+    Ethernet header with type ETHERTYPE instead.
+    =item ETHERTYPE
+    Unsigned 16-bit integer. The encapsulated Ethernet type. Mandatory.
+    =item SRC
+    Ethernet address. The source address. Mandatory.
+    =item DST
+    Ethernet address. The destination address. Mandatory.
+    =item VLAN_TCI
+    Integer 0-0xFFFF, or ANNO. The whole TCI. Default is not given.
+    =item VLAN_PCP
+    Integer 0-7. Priority code point. Default is 0.
+    =item VLAN_ID
+    Integer 0-0xFFF. VLAN ID, used when VLAN_TCI is not given. Default is 0.
+    =item NATIVE_VLAN
+    Integer -1-0xFFF. Packets of this VLAN get no tag; -1 tags every
+    packet. Default is 0.
+    =n
+    Packets that cannot grow because the packet pool is empty are
+    dropped. The vlan_id, vlan_pcp and native_vlan handlers read the
+    values in effect (Click reads back the keyword text of the
+    configuration), and config prints NATIVE_VLAN -1 where Click prints
+    65535.
+    =e
+      EtherVLANEncap(0x0800, 1:1:1:1:1:1, 2:2:2:2:2:2, VLAN_ID 1)
+    =h config read-only
+    "SRC, DST, ETHERTYPE", then ", ANNO" or ", VLAN_ID ID, VLAN_PCP PCP",
+    then ", NATIVE_VLAN N" unless NATIVE_VLAN is 0.
+    =h src read/write
+    Same as SRC.
+    =h dst read/write
+    Same as DST.
+    =h ethertype read/write
+    Same as ETHERTYPE.
+    =h vlan_tci read/write
+    The TCI in decimal, or ANNO.
+    =h vlan_id read/write
+    Same as VLAN_ID.
+    =h vlan_pcp read/write
+    Same as VLAN_PCP.
+    =h native_vlan read/write
+    Same as NATIVE_VLAN.
+    =a VLANEncap, VLANDecap, EtherEncap, ARPQuerier
+    """
+    port_count = "1/1"
+    processing = "a/a"
+    ARGS = (Arg("ETHERTYPE", U16, MANDATORY | POSITIONAL),
+            Arg("SRC", EtherAddress, MANDATORY | POSITIONAL),
+            Arg("DST", EtherAddress, MANDATORY | POSITIONAL),
+            Arg("VLAN_TCI", VLANTCIArg(), POSITIONAL, default=None),
+            Arg("VLAN_PCP", BoundedInt(0, 7), POSITIONAL, default=0),
+            Arg("VLAN_ID", BoundedInt(0, 0xFFF), default=0),
+            Arg("NATIVE_VLAN", BoundedInt(-1, 0xFFF), default=0))
+
+    cdef uint8_t header[VLAN_HLEN]      # the tagged header, wire format
+    cdef bint use_anno                  # VLAN_TCI ANNO: the TCI comes from the annotation
+    cdef int32_t native_vlan            # NATIVE_VLAN; -1: none
+    cdef dict settings                  # current VLAN argument values, for handlers
+
+    def configure(self, args):
+        self._set(ETHER_DST, args.DST)
+        self._set(ETHER_SRC, args.SRC)
+        store_be16(&self.header[OFF_TPID], ETHERTYPE_VLAN)
+        store_be16(&self.header[OFF_ENCAP], args.ETHERTYPE)
+        self._apply(dict(tci=args.VLAN_TCI, anno="VLAN_TCI" in args and args.VLAN_TCI is None,
+                         pcp=args.VLAN_PCP, id=args.VLAN_ID, native=args.NATIVE_VLAN))
+
+    def _set(self, int offset, bytes value):
+        memcpy(&self.header[offset], <const char *>value, 6)
+
+    def _get(self, int offset):
+        return (<char *>self.header)[offset:offset + 6]
+
+    def _apply(self, dict s):
+        self.settings = s
+        self.use_anno = s["anno"]
+        tci = (s["tci"] if s["tci"] is not None else s["id"]) | (s["pcp"] << 13)
+        store_be16(&self.header[OFF_TCI], tci & 0xFFFF)
+        self.native_vlan = s["native"]
+
+    cdef int action(self, Packet *p) noexcept nogil:
+        cdef uint16_t tci
+        if self.use_anno:
+            self.header[OFF_TCI] = p.anno[ANNO_VLAN_TCI]
+            self.header[OFF_TCI + 1] = p.anno[ANNO_VLAN_TCI + 1]
+        tci = load_be16(&self.header[OFF_TCI])
+        if (tci & 0xFFF) == self.native_vlan:
+            if pkt_push(p, ETHER_HLEN) < 0:
+                return DROP
+            memcpy(p.data, self.header, 12)
+            memcpy(p.data + 12, &self.header[OFF_ENCAP], 2)
+            return 0
+        if pkt_push(p, VLAN_HLEN) < 0:
+            return DROP
+        memcpy(p.data, self.header, VLAN_HLEN)
+        return 0
+
+    def add_handlers(self):
+        self.add_read_handler("config", self._config)
+        self.add_read_handler("src", lambda: format_ether(self._get(ETHER_SRC)))
+        self.add_write_handler("src", lambda v: self._set(ETHER_SRC, EtherAddress.parse(v.strip())))
+        self.add_read_handler("dst", lambda: format_ether(self._get(ETHER_DST)))
+        self.add_write_handler("dst", lambda v: self._set(ETHER_DST, EtherAddress.parse(v.strip())))
+        self.add_read_handler("ethertype", self._ethertype)
+        self.add_write_handler("ethertype", self._write_ethertype)
+        self.add_read_handler("vlan_tci", self._vlan_tci)
+        self.add_write_handler("vlan_tci", lambda v: self._write("tci", VLANTCIArg(), v))
+        for hname, key, parser in (("vlan_id", "id", BoundedInt(0, 0xFFF)),
+                                   ("vlan_pcp", "pcp", BoundedInt(0, 7)),
+                                   ("native_vlan", "native", BoundedInt(-1, 0xFFF))):
+            self.add_read_handler(hname, lambda key=key: self.settings[key])
+            self.add_write_handler(hname, lambda v, key=key, parser=parser:
+                                   self._write(key, parser, v))
+
+    def _ethertype(self):
+        return load_be16(&self.header[OFF_ENCAP])
+
+    def _write_ethertype(self, value):
+        store_be16(&self.header[OFF_ENCAP], U16.parse(value.strip()))
+
+    def _vlan_tci(self):
+        return "ANNO" if self.use_anno else load_be16(&self.header[OFF_TCI])
+
+    def _write(self, key, parser, value):
+        s = dict(self.settings)
+        s[key] = parser.parse(value.strip())
+        if key == "tci":
+            s["anno"] = s["tci"] is None
+        self._apply(s)
+
+    def _config(self):
+        cdef uint16_t tci = load_be16(&self.header[OFF_TCI])
+        text = (f"{format_ether(self._get(ETHER_SRC))}, {format_ether(self._get(ETHER_DST))}, "
+                f"{self._ethertype()}")
+        if self.use_anno:
+            text += ", ANNO"
+        else:
+            text += f", VLAN_ID {tci & 0xFFF}, VLAN_PCP {(tci >> 13) & 7}"
+        if self.native_vlan != 0:
+            text += f", NATIVE_VLAN {self.native_vlan}"
+        return text

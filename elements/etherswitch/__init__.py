@@ -1,0 +1,1 @@
+"""etherswitch -- the learning Ethernet bridge (Click's elements/etherswitch)."""
