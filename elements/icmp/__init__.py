@@ -1,0 +1,1 @@
+"""icmp -- ICMP elements: header checks, errors, ping (Click's elements/icmp)."""

@@ -1,0 +1,143 @@
+# checkicmpheader.pyx -- CheckICMPHeader: validates ICMP lengths and checksums
+import sys
+
+from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
+
+from clickpy.runtime.checksum cimport csum_fold, csum_partial
+from clickpy.runtime.element cimport Element
+from clickpy.runtime.headers cimport (
+    ICMP_HLEN,
+    ICMP_PARAMPROB,
+    ICMP_REDIRECT,
+    ICMP_TIMXCEED,
+    ICMP_TYPE,
+    ICMP_UNREACH,
+    IP_PROTO,
+    IP_PROTO_ICMP,
+    pkt_ip_header,
+)
+from clickpy.runtime.inet cimport (
+    ICMP_IREQ,
+    ICMP_IREQREPLY,
+    ICMP_SOURCEQUENCH,
+    ICMP_TSTAMP,
+    ICMP_TSTAMP_LEN,
+    ICMP_TSTAMPREPLY,
+)
+from clickpy.runtime.packet cimport Packet
+from clickpy.runtime.args import Arg, Bool
+
+# Why a packet failed (Click's reasons and texts, in Click's order).
+cdef enum:
+    R_NOT_ICMP = 0
+    R_LENGTH = 1
+    R_CHECKSUM = 2
+    NREASONS = 3
+
+REASON_TEXTS = ("not ICMP", "bad packet length", "bad ICMP checksum")
+
+
+cdef class CheckICMPHeader(Element):
+    """
+    =c
+    CheckICMPHeader([VERBOSE, DETAILS])
+    =s icmp
+    checks ICMP header on ICMP packets
+    =io
+    One input. Output 0: valid ICMP packets. Output 1 (optional): invalid
+    packets.
+    =processing
+    Agnostic; output 1 is push.
+    =d
+    Expects IP packets with the network and transport header annotations
+    set (CheckIPHeader or MarkIPHeader). A packet is bad when it has no
+    network header or its protocol is not ICMP ("not ICMP"); when fewer
+    than 8 bytes follow the transport header, or an error message (types
+    3, 4, 5, 11, 12) is too short to quote an IP header and 8 bytes,
+    or a timestamp (13, 14) or information (15, 16) message has other than
+    its fixed length ("bad packet length"); or when the checksum over the
+    ICMP message, everything from the transport header to the end of the
+    packet, is wrong ("bad ICMP checksum", RFC 792). Bad packets leave on
+    output 1, or are dropped when output 1 is not connected.
+
+    The first bad packet prints a message to standard error (every one with
+    VERBOSE).
+    =item VERBOSE
+    Boolean. Print a message for every bad packet. Default is false.
+    =item DETAILS
+    Boolean. Provide the drop_details handler. Default is false.
+    =n
+    Per reason counts are kept whether or not DETAILS is given; DETAILS only
+    decides whether drop_details exists. A network header with fewer than
+    20 bytes in the packet counts as "not ICMP".
+    =e
+      ... -> CheckIPHeader -> IPClassifier(icmp, -) => (CheckICMPHeader -> ...), ...
+    =h drops read-only
+    Number of bad packets seen.
+    =h drop_details read-only
+    One line per reason, "COUNT<tab>REASON". Only with DETAILS true.
+    =a CheckIPHeader, CheckTCPHeader, CheckUDPHeader, MarkIPHeader
+    """
+    port_count = "1/1-2"
+    processing = "a/ah"
+    ARGS = (Arg("VERBOSE", Bool, default=False),
+            Arg("DETAILS", Bool, default=False))
+
+    cdef bint verbose                       # VERBOSE: a message for every bad packet
+    cdef bint details                       # DETAILS: drop_details handler exists
+    cdef uint64_t n_drops                   # bad packets
+    cdef uint64_t reason_drops[NREASONS]    # bad packets by reason
+
+    def __cinit__(self):
+        self.n_drops = 0
+        for i in range(NREASONS):
+            self.reason_drops[i] = 0
+
+    def configure(self, args):
+        self.verbose = args.VERBOSE
+        self.details = args.DETAILS
+
+    cdef int _bad(self, int reason) noexcept nogil:
+        if self.n_drops == 0 or self.verbose:
+            with gil:
+                sys.stderr.write(f"{self.name}: ICMP header check failed: "
+                                 f"{REASON_TEXTS[reason]}\n")
+        self.n_drops += 1
+        self.reason_drops[reason] += 1
+        return 1
+
+    cdef int action(self, Packet *p) noexcept nogil:
+        cdef uint8_t *ip = pkt_ip_header(p)
+        cdef uint8_t *icmp
+        cdef int64_t off, length
+        if ip == NULL or ip[IP_PROTO] != IP_PROTO_ICMP:
+            return self._bad(R_NOT_ICMP)
+        if p.transport_off < 0:
+            return self._bad(R_LENGTH)
+        off = p.transport_off - <int64_t>(p.data - p.buf.start)
+        length = <int64_t>p.length - off
+        if off < 0 or length < ICMP_HLEN:
+            return self._bad(R_LENGTH)
+        icmp = p.data + off
+        if icmp[ICMP_TYPE] == ICMP_UNREACH or icmp[ICMP_TYPE] == ICMP_TIMXCEED \
+                or icmp[ICMP_TYPE] == ICMP_PARAMPROB or icmp[ICMP_TYPE] == ICMP_SOURCEQUENCH \
+                or icmp[ICMP_TYPE] == ICMP_REDIRECT:
+            if length < ICMP_HLEN + 28:     # RFC 792: IP header + 64 bits of data
+                return self._bad(R_LENGTH)
+        elif icmp[ICMP_TYPE] == ICMP_TSTAMP or icmp[ICMP_TYPE] == ICMP_TSTAMPREPLY:
+            if length != ICMP_TSTAMP_LEN:
+                return self._bad(R_LENGTH)
+        elif icmp[ICMP_TYPE] == ICMP_IREQ or icmp[ICMP_TYPE] == ICMP_IREQREPLY:
+            if length != ICMP_HLEN:
+                return self._bad(R_LENGTH)
+        if csum_fold(csum_partial(icmp, <uint32_t>length, 0)) != 0xFFFF:
+            return self._bad(R_CHECKSUM)
+        return 0
+
+    def add_handlers(self):
+        self.add_read_handler("drops", lambda: self.n_drops)
+        if self.details:
+            self.add_read_handler("drop_details", self._drop_details)
+
+    def _drop_details(self):
+        return "".join(f"{self.reason_drops[i]}\t{REASON_TEXTS[i]}\n" for i in range(NREASONS))

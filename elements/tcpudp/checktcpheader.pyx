@@ -1,0 +1,126 @@
+# checktcpheader.pyx -- CheckTCPHeader: validates TCP header lengths and checksums
+import sys
+
+from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
+
+from clickpy.runtime.element cimport Element
+from clickpy.runtime.headers cimport (
+    IP_PROTO,
+    IP_PROTO_TCP,
+    TCP_HLEN_MIN,
+    TCP_OFF,
+    ip_hlen,
+    ip_len,
+    pkt_ip_header,
+    pkt_tcp_header,
+)
+from clickpy.runtime.inet cimport csum_transport_ok
+from clickpy.runtime.packet cimport Packet, pkt_network_offset
+from clickpy.runtime.args import Arg, Bool
+
+# Why a packet failed (Click's reasons and texts, in Click's order).
+cdef enum:
+    R_NOT_TCP = 0
+    R_LENGTH = 1
+    R_CHECKSUM = 2
+    NREASONS = 3
+
+REASON_TEXTS = ("not TCP", "bad packet length", "bad TCP checksum")
+
+
+cdef class CheckTCPHeader(Element):
+    """
+    =c
+    CheckTCPHeader([VERBOSE, DETAILS])
+    =s tcp
+    checks TCP header on TCP/IP packets
+    =io
+    One input. Output 0: valid TCP packets. Output 1 (optional): invalid
+    packets.
+    =processing
+    Agnostic; output 1 is push.
+    =d
+    Expects IP packets with the network and transport header annotations
+    set (CheckIPHeader or MarkIPHeader). A packet is bad when it has no
+    network header or its protocol is not TCP ("not TCP"); when the TCP
+    data offset is below 20 bytes or larger than the segment (IP total
+    length minus IP header length), or the packet is shorter than the IP
+    total length says ("bad packet length"); or when the checksum over
+    the pseudo-header and the segment is wrong ("bad TCP checksum", RFC 793
+    section 3.1). Bad packets leave on output 1, or are dropped when output
+    1 is not connected.
+
+    The first bad packet prints a message to standard error (every one with
+    VERBOSE).
+    =item VERBOSE
+    Boolean. Print a message for every bad packet. Default is false.
+    =item DETAILS
+    Boolean. Provide the drop_details handler. Default is false.
+    =n
+    Per reason counts are kept whether or not DETAILS is given; DETAILS only
+    decides whether drop_details exists. Packets with fewer than 20 bytes
+    after the transport header annotation count as "bad packet length"
+    before their data offset is read; a network header with fewer than 20
+    bytes in the packet counts as "not TCP".
+    =e
+      ... -> CheckIPHeader -> IPClassifier(tcp, -) => (CheckTCPHeader -> ...), ...
+    =h drops read-only
+    Number of bad packets seen.
+    =h drop_details read-only
+    One line per reason, "COUNT<tab>REASON". Only with DETAILS true.
+    =a CheckIPHeader, CheckUDPHeader, CheckICMPHeader, MarkIPHeader, SetTCPChecksum
+    """
+    port_count = "1/1-2"
+    processing = "a/ah"
+    ARGS = (Arg("VERBOSE", Bool, default=False),
+            Arg("DETAILS", Bool, default=False))
+
+    cdef bint verbose                       # VERBOSE: a message for every bad packet
+    cdef bint details                       # DETAILS: drop_details handler exists
+    cdef uint64_t n_drops                   # bad packets
+    cdef uint64_t reason_drops[NREASONS]    # bad packets by reason
+
+    def __cinit__(self):
+        self.n_drops = 0
+        for i in range(NREASONS):
+            self.reason_drops[i] = 0
+
+    def configure(self, args):
+        self.verbose = args.VERBOSE
+        self.details = args.DETAILS
+
+    cdef int _bad(self, int reason) noexcept nogil:
+        if self.n_drops == 0 or self.verbose:
+            with gil:
+                sys.stderr.write(f"{self.name}: TCP header check failed: "
+                                 f"{REASON_TEXTS[reason]}\n")
+        self.n_drops += 1
+        self.reason_drops[reason] += 1
+        return 1
+
+    cdef int action(self, Packet *p) noexcept nogil:
+        cdef uint8_t *ip = pkt_ip_header(p)
+        cdef uint8_t *tcp
+        cdef int64_t seglen, thlen
+        if ip == NULL or ip[IP_PROTO] != IP_PROTO_TCP:
+            return self._bad(R_NOT_TCP)
+        tcp = pkt_tcp_header(p)
+        if tcp == NULL:
+            return self._bad(R_LENGTH)
+        seglen = <int64_t>ip_len(ip) - ip_hlen(ip)
+        thlen = (tcp[TCP_OFF] >> 4) << 2
+        if thlen < TCP_HLEN_MIN or seglen < thlen \
+                or <int64_t>p.length < seglen + ip_hlen(ip) + pkt_network_offset(p) \
+                or tcp + seglen > p.data + p.length:
+            return self._bad(R_LENGTH)
+        if not csum_transport_ok(ip, IP_PROTO_TCP, tcp, <uint32_t>seglen):
+            return self._bad(R_CHECKSUM)
+        return 0
+
+    def add_handlers(self):
+        self.add_read_handler("drops", lambda: self.n_drops)
+        if self.details:
+            self.add_read_handler("drop_details", self._drop_details)
+
+    def _drop_details(self):
+        return "".join(f"{self.reason_drops[i]}\t{REASON_TEXTS[i]}\n" for i in range(NREASONS))
