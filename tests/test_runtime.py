@@ -169,3 +169,9 @@ def test_load_python_and_pyx_element_files(tmp_path):
                             "-e", "InfiniteSource -> Rev -> Discard"],
                            capture_output=True, text=True, cwd=ROOT)
     assert "Python elements (run under the GIL): Rev" in check.stderr
+
+
+def test_deprecated_arguments_warn_in_context(capfd):
+    router("InfiniteSource(LIMIT 1, STOP true) -> p :: Print(x, LENGTH 10) -> Discard")
+    assert capfd.readouterr().err == ("test.click:1: While configuring 'p :: Print':\n"
+                                      "  warning: LENGTH: argument deprecated\n")

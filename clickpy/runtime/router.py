@@ -105,12 +105,20 @@ class Router:
                 table = getattr(type(e), "ARGS", None)
                 if table is not None:
                     args = parse_args(table, e.configuration)
+                    self._warn(e, args.warnings)
                 else:
                     args = split_args(e.configuration)
                 e.configure(args)
             except (ArgError, ValueError) as err:
                 errors.append(f"{e.landmark}: While configuring '{declaration(self._ge(e))}':")
                 errors.extend(f"  {line}" for line in str(err).splitlines())
+
+    def _warn(self, e, warnings):
+        """Configuration warnings (deprecated arguments...), in Click's context format."""
+        if warnings:
+            print(f"{e.landmark}: While configuring '{declaration(self._ge(e))}':", file=sys.stderr)
+            for w in warnings:
+                print(f"  warning: {w}", file=sys.stderr)
 
     def _initialize_elements(self, errors):
         for e in self.elements:
