@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 CYTHON_RANGE = ((3, 0), (3, 4))     # [min, max) Cython versions we build with
-CFLAGS = ["-O2", "-Wall", "-Wsign-compare", "-Wno-unused-function"]
+CFLAGS = ["-O3", "-Wall", "-Wsign-compare", "-Wno-unused-function"]
 
 
 def _cython_version_ok(version):

@@ -35,10 +35,13 @@
 // PaintTee keeps the classic meaning (forward every packet, copy
 // same-interface ones to the redirect ICMPError).
 //
+// Counters: chk.drops (bad IP headers), dt0.drops/dt1.drops (expired
+// TTLs), fr0.drops/fr1.drops (too big with DF), arpq0.stats/arpq1.stats.
+//
 // Run:
 //   clickpy check configs/iprouter.click
 //   clickpy run configs/iprouter.click IN0=eth0.pcap IN1=eth1.pcap \
-//       OUT0=out0.pcap OUT1=out1.pcap
+//       OUT0=out0.pcap OUT1=out1.pcap -h chk.drops
 // The run ends after both input files are read (each FromDump raises a
 // driver stop event; DriverManager waits for both, lets the queues drain,
 // then stops).
@@ -68,7 +71,7 @@ rt :: RadixIPLookup($IP0/32 0,
 // and rejects broadcast sources (RFC 1812 5.3.7); GetIPAddress copies the
 // destination address into the annotation the lookup reads.
 ip :: Strip(14)
-   -> CheckIPHeader(INTERFACES $IP0/$PLEN0 $IP1/$PLEN1)
+   -> chk :: CheckIPHeader(INTERFACES $IP0/$PLEN0 $IP1/$PLEN1)
    -> GetIPAddress(16)
    -> [0]rt;
 

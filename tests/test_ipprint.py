@@ -28,6 +28,8 @@ def lines(capfd):
 def show(capfd, *packets, conf="TIMESTAMP false", setup=None):
     """The lines IPPrint(CONF) prints for packets marked by MarkIPHeader."""
     c = Chain(f"MarkIPHeader -> e :: IPPrint({conf})")
+    warnings = capfd.readouterr().err      # configuration warnings come before any packet
+    assert ("argument deprecated" in warnings) == ("NBYTES" in conf)
     for p in packets:
         pkt = clickpy.Packet(bytes(p))
         if setup:

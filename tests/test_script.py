@@ -414,3 +414,11 @@ def test_packet_script_in_pull_context(tmp_path):
         s[1] -> c1 :: Counter -> Discard;""")
     assert not r.element("s").input_is_push(0)
     assert (r.read("c0.count"), r.read("c1.count")) == ("3", "3")
+
+
+def test_two_stop_requests_in_one_round_step_the_driver_script_twice(capfd):
+    from runtime_util import run
+    run("InfiniteSource(LIMIT 1, STOP true) -> Discard;\n"
+        "InfiniteSource(LIMIT 1, STOP true) -> Discard;\n"
+        "DriverManager(pause, pause, print \"both stop events seen\", stop);")
+    assert capfd.readouterr().out == "both stop events seen\n"

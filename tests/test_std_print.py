@@ -1,6 +1,8 @@
 """Print (exact standard-error lines), Message and AverageCounter."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from runtime_util import hexdata, simulated_time
 from test_std_elements import PKT, SIM_START, SRC1, config_error, make, run
@@ -50,6 +52,9 @@ def test_print_no_label_and_short_packet(capfd):
 ])
 def test_print_arguments(capfd, conf, line):
     r = make(f"Idle -> x :: Print({conf}) -> s :: Rec;")
+    warnings = capfd.readouterr().err      # deprecated LENGTH/NBYTES warn at configuration
+    deprecated = [k for k in ("LENGTH", "NBYTES") if re.search(rf"(?<![A-Z]){k} ", conf)]
+    assert warnings.splitlines()[1:] == [f"  warning: {k}: argument deprecated" for k in deprecated]
     r.element("x").push(0, clickpy.Packet(PKT))
     assert printed(capfd) == [line]
 

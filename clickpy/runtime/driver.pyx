@@ -14,6 +14,7 @@ cdef int _stop_requests = 0     # please_stop() calls not yet seen by the driver
 
 cdef enum:
     ROUNDS_PER_CHECK = 256      # task rounds between looks at timers and signals
+    MAX_STOP_STEPS = 1000       # stop-hook calls per check, as Click's driver allows
     NO_DEADLINE = 0
 
 
@@ -175,11 +176,14 @@ cdef class Driver:
         _stop_requests = 0
         if n:
             self.runcount -= n
-        if self.runcount > 0:
-            return False
-        # a DriverManager script decides whether a stop request ends the run
-        if self.stop_hook is not None and self.stop_hook():
-            return False
+        # a DriverManager script decides what each stop request means: the hook
+        # consumes one request a call (raising runcount by one when it blocks),
+        # so it is called until runcount is positive again (Click's check_driver)
+        for _ in range(MAX_STOP_STEPS):
+            if self.runcount > 0:
+                return False
+            if self.stop_hook is None or not self.stop_hook():
+                return True
         return True
 
     def run(self):

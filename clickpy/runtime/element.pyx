@@ -10,6 +10,10 @@ __all__ = ["Element", "DROP_PORT"]
 DROP_PORT = DROP
 
 
+cdef int _virtual_action(Element self, Packet *p) noexcept nogil:
+    return self.action(p)             # through the vtable: any subclass's action
+
+
 cdef class Element:
     """Base of every element. Subclasses declare, as Click does::
 
@@ -138,28 +142,7 @@ cdef class Element:
         return 0
 
     cdef void _act_on_batch(self, Batch *b) noexcept nogil:
-        """Runs ``action`` on each packet: output 0 stays in ``b``, others are
-        collected in the split batches, drops are killed. Order within each
-        output is kept."""
-        cdef uint32_t i, keep = 0, n = b.n
-        cdef int out
-        cdef Packet *p
-        cdef Batch *s
-        for i in range(n):
-            p = b.p[i]
-            out = self.action(p)
-            if out == 0:
-                b.p[keep] = p
-                keep += 1
-            elif out > 0 and out < self._noutputs:
-                s = &self._split[out]
-                s.p[s.n] = p
-                s.n += 1
-                if s.n == BATCH_MAX:            # full: hand it on now
-                    self._flush_splits()
-            else:
-                pkt_kill(p)                     # DROP, or an output this element lacks
-        b.n = keep
+        batch_act(self, b, _virtual_action)
 
     cdef void _flush_splits(self) noexcept nogil:
         cdef int port
@@ -173,17 +156,10 @@ cdef class Element:
                 self.output_push(port, &local)
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        self._act_on_batch(b)
-        if b.n:
-            self.output_push(0, b)
-        self._flush_splits()
+        push_actions(self, b, _virtual_action)
 
     cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
-        if self.input_pull(0, b, max) == 0:
-            return 0
-        self._act_on_batch(b)
-        self._flush_splits()
-        return b.n
+        return pull_actions(self, b, max, _virtual_action)
 
     cdef void output_push(self, int port, Batch *b) noexcept nogil:
         """Pushes a batch out of a push output; it is consumed either way."""

@@ -666,16 +666,20 @@ class ScriptEngine:
             errs.error(f"internal error: {type(err).__name__}: {err}")
 
     def _on_driver_stop(self) -> bool:
-        """The driver's stop hook: a stop request steps the script once;
-        the driver keeps running when the script blocked (and restored runcount)."""
+        """The driver's stop hook: one stop request steps the script once.
+
+        True when the script consumed it (it blocked again and gave the
+        runcount back); False when it ran to its end, so the router stops.
+        """
         errs = _Errors(self._context())
+        before = self.router.driver.runcount
         try:
             self._step_request(STEP_ROUTER, 1, errs)
             self.complete()
         except Exception as err:
             errs.error(f"internal error: {type(err).__name__}: {err}")
             return False
-        return self.router.driver.runcount > 0
+        return self.router.driver.runcount > before
 
     def _step_request(self, step_type, nsteps, errs):
         if not self._steps(nsteps, step_type, errs):

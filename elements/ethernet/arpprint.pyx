@@ -1,7 +1,7 @@
 # arpprint.pyx -- ARPPrint: prints ARP packets as one tcpdump-like line each
 import sys
 
-from libc.stdint cimport int32_t, uint8_t, uint16_t
+from libc.stdint cimport int32_t, uint16_t, uint32_t, uint8_t
 
 from clickpy.runtime.arp cimport (
     ARP_HLEN,
@@ -23,9 +23,9 @@ from clickpy.runtime.arp cimport (
     ARPOP_REVREQUEST,
     ETHERTYPE_TRAIL,
 )
-from clickpy.runtime.element cimport Element
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport ETHERTYPE_IP, load_be16
-from clickpy.runtime.packet cimport Packet, pkt_network_offset
+from clickpy.runtime.packet cimport Batch, Packet, pkt_network_offset
 from clickpy.lang.values import format_ether, format_ip, format_timestamp
 from clickpy.runtime.args import POSITIONAL, Arg, Bool, Filename, String
 
@@ -113,6 +113,12 @@ cdef class ARPPrint(Element):
         if self.outfile is not None:
             self.outfile.close()
             self.outfile = None
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>ARPPrint.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>ARPPrint.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         if self.active and p.network_off >= 0:

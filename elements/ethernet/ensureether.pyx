@@ -1,8 +1,8 @@
 # ensureether.pyx -- EnsureEther: gives IP packets an Ethernet header unless they have one
-from libc.stdint cimport int32_t, uint8_t, uint16_t
+from libc.stdint cimport int32_t, uint16_t, uint32_t, uint8_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     ETHER_DST,
     ETHER_HLEN,
@@ -13,6 +13,7 @@ from clickpy.runtime.headers cimport (
     load_be16,
 )
 from clickpy.runtime.packet cimport (
+    Batch,
     Packet,
     pkt_headroom,
     pkt_network_offset,
@@ -78,6 +79,12 @@ cdef class EnsureEther(Element):
         memcpy(&self.header[ETHER_TYPE], <const char *>t, 2)
         memcpy(&self.header[ETHER_SRC], <const char *>src, 6)
         memcpy(&self.header[ETHER_DST], <const char *>dst, 6)
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>EnsureEther.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>EnsureEther.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef int32_t off

@@ -1,10 +1,10 @@
 # etherencap.pyx -- EtherEncap: prepends a fixed Ethernet header to each packet
-from libc.stdint cimport uint8_t
+from libc.stdint cimport uint32_t, uint8_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport ETHER_DST, ETHER_HLEN, ETHER_SRC, ETHER_TYPE, load_be16
-from clickpy.runtime.packet cimport Packet, pkt_push
+from clickpy.runtime.packet cimport Batch, Packet, pkt_push
 from clickpy.lang.values import format_ether
 from clickpy.runtime.args import MANDATORY, POSITIONAL, U16, Arg, EtherAddress
 
@@ -63,6 +63,12 @@ cdef class EtherEncap(Element):
 
     def _set(self, int offset, bytes value):
         memcpy(&self.header[offset], <const char *>value, len(value))
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>EtherEncap.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>EtherEncap.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         if pkt_push(p, ETHER_HLEN) < 0:         # pool empty

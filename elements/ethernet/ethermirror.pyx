@@ -1,10 +1,10 @@
 # ethermirror.pyx -- EtherMirror: swaps the Ethernet source and destination addresses
-from libc.stdint cimport uint8_t
+from libc.stdint cimport uint32_t, uint8_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport ETHER_ADDR_LEN, ETHER_DST, ETHER_SRC
-from clickpy.runtime.packet cimport Packet, pkt_uniqueify
+from clickpy.runtime.packet cimport Batch, Packet, pkt_uniqueify
 
 
 cdef class EtherMirror(Element):
@@ -29,6 +29,12 @@ cdef class EtherMirror(Element):
     """
     port_count = "1/1"
     processing = "a/a"
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>EtherMirror.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>EtherMirror.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t tmp[ETHER_ADDR_LEN]

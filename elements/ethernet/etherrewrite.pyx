@@ -1,10 +1,10 @@
 # etherrewrite.pyx -- EtherRewrite: overwrites the Ethernet source and destination addresses
-from libc.stdint cimport uint8_t
+from libc.stdint cimport uint32_t, uint8_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport ETHER_DST, ETHER_SRC
-from clickpy.runtime.packet cimport Packet, pkt_uniqueify
+from clickpy.runtime.packet cimport Batch, Packet, pkt_uniqueify
 from clickpy.lang.values import format_ether
 from clickpy.runtime.args import MANDATORY, POSITIONAL, Arg, EtherAddress
 
@@ -56,6 +56,12 @@ cdef class EtherRewrite(Element):
 
     def _set(self, int offset, bytes value):
         memcpy(&self.addrs[offset], <const char *>value, 6)
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>EtherRewrite.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>EtherRewrite.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         if p.length < 12 or pkt_uniqueify(p) < 0:

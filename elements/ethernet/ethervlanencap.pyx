@@ -1,10 +1,10 @@
 # ethervlanencap.pyx -- EtherVLANEncap: prepends an 802.1Q-tagged Ethernet header
-from libc.stdint cimport int32_t, uint8_t, uint16_t
+from libc.stdint cimport int32_t, uint16_t, uint32_t, uint8_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport ETHER_DST, ETHER_SRC, ETHERTYPE_VLAN, load_be16, store_be16
-from clickpy.runtime.packet cimport ANNO_VLAN_TCI, Packet, pkt_push
+from clickpy.runtime.packet cimport ANNO_VLAN_TCI, Batch, Packet, pkt_push
 from clickpy.lang.values import format_ether
 from clickpy.runtime.args import (
     MANDATORY,
@@ -133,6 +133,12 @@ cdef class EtherVLANEncap(Element):
         tci = (s["tci"] if s["tci"] is not None else s["id"]) | (s["pcp"] << 13)
         store_be16(&self.header[OFF_TCI], tci & 0xFFFF)
         self.native_vlan = s["native"]
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>EtherVLANEncap.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>EtherVLANEncap.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint16_t tci

@@ -2,13 +2,14 @@
 from libc.stdint cimport uint8_t, uint32_t
 from libc.string cimport memcmp, memcpy
 
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport ETHER_ADDR_LEN, ETHER_DST, ETHER_HLEN, ETHER_SRC
 from clickpy.runtime.packet cimport (
     PKT_BROADCAST,
     PKT_HOST,
     PKT_MULTICAST,
     PKT_OTHERHOST,
+    Batch,
     Packet,
 )
 from clickpy.lang.values import format_ether
@@ -76,6 +77,12 @@ cdef class HostEtherFilter(Element):
 
     def _set_addr(self, bytes value):
         memcpy(self.addr, <const char *>value, ETHER_ADDR_LEN)
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>HostEtherFilter.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>HostEtherFilter.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef const uint8_t *e

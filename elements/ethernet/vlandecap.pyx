@@ -1,10 +1,10 @@
 # vlandecap.pyx -- VLANDecap: removes an 802.1Q tag from Ethernet frames
-from libc.stdint cimport uint8_t, uint16_t
+from libc.stdint cimport uint16_t, uint32_t, uint8_t
 from libc.string cimport memmove
 
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport load_be16
-from clickpy.runtime.packet cimport ANNO_VLAN_TCI, Packet, pkt_pull, pkt_uniqueify
+from clickpy.runtime.packet cimport ANNO_VLAN_TCI, Batch, Packet, pkt_pull, pkt_uniqueify
 from clickpy.runtime.args import POSITIONAL, U16, Arg, Bool
 
 cdef enum:
@@ -51,6 +51,12 @@ cdef class VLANDecap(Element):
     def configure(self, args):
         self.anno = args.ANNO
         self.ethertype = args.ETHERTYPE
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>VLANDecap.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>VLANDecap.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t tci[2]

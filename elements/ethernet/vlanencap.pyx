@@ -1,10 +1,10 @@
 # vlanencap.pyx -- VLANEncap: inserts an 802.1Q tag into Ethernet frames
-from libc.stdint cimport int32_t, uint8_t, uint16_t
+from libc.stdint cimport int32_t, uint16_t, uint32_t, uint8_t
 from libc.string cimport memmove
 
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport load_be16, store_be16
-from clickpy.runtime.packet cimport ANNO_VLAN_TCI, Packet, pkt_push
+from clickpy.runtime.packet cimport ANNO_VLAN_TCI, Batch, Packet, pkt_push
 from clickpy.runtime.args import POSITIONAL, U16, Arg, ArgType, BoundedInt
 
 cdef enum:
@@ -103,6 +103,12 @@ cdef class VLANEncap(Element):
         self.tci = ((s["tci"] if s["tci"] is not None else s["id"]) | (s["pcp"] << 13)) & 0xFFFF
         self.native_vlan = s["native"]
         self.ethertype = s["ethertype"]
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>VLANEncap.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>VLANEncap.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint16_t tci = self.tci

@@ -4,7 +4,7 @@ import sys
 from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 
 from clickpy.runtime.checksum cimport csum_fold, csum_partial
-from clickpy.runtime.element cimport Element
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     ICMP_HLEN,
     ICMP_PARAMPROB,
@@ -24,7 +24,7 @@ from clickpy.runtime.inet cimport (
     ICMP_TSTAMP_LEN,
     ICMP_TSTAMPREPLY,
 )
-from clickpy.runtime.packet cimport Packet
+from clickpy.runtime.packet cimport Batch, Packet
 from clickpy.runtime.args import Arg, Bool
 
 # Why a packet failed (Click's reasons and texts, in Click's order).
@@ -105,6 +105,12 @@ cdef class CheckICMPHeader(Element):
         self.n_drops += 1
         self.reason_drops[reason] += 1
         return 1
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>CheckICMPHeader.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>CheckICMPHeader.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip = pkt_ip_header(p)

@@ -4,7 +4,7 @@ from libc.string cimport memcpy
 
 from clickpy.runtime.checksum cimport csum, csum_replace16
 from clickpy.runtime.clock cimport now_ns
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     ICMP_ECHO,
     ICMP_ECHOREPLY,
@@ -22,7 +22,7 @@ from clickpy.runtime.headers cimport (
     pkt_ip_header,
     store_be16,
 )
-from clickpy.runtime.packet cimport ANNO_DST_IP, ANNO_PAINT, Packet, pkt_uniqueify
+from clickpy.runtime.packet cimport ANNO_DST_IP, ANNO_PAINT, Batch, Packet, pkt_uniqueify
 
 
 cdef class ICMPPingResponder(Element):
@@ -55,6 +55,12 @@ cdef class ICMPPingResponder(Element):
     """
     port_count = "1/1-2"
     processing = "a/ah"
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>ICMPPingResponder.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>ICMPPingResponder.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip = pkt_ip_header(p)

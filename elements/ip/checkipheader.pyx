@@ -6,7 +6,7 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy
 
 from clickpy.runtime.checksum cimport csum_ip_header_ok
-from clickpy.runtime.element cimport Element
+from clickpy.runtime.element cimport Element, action_fn, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     IP_DST,
     IP_HLEN_MIN,
@@ -16,7 +16,7 @@ from clickpy.runtime.headers cimport (
     ip_version,
     load_raw32,
 )
-from clickpy.runtime.packet cimport ANNO_DST_IP, Packet, pkt_set_network_header, pkt_take
+from clickpy.runtime.packet cimport ANNO_DST_IP, Batch, Packet, pkt_set_network_header, pkt_take
 from clickpy.lang import confstring, values
 from clickpy.runtime.args import POSITIONAL, Arg, ArgType, Bool, Unsigned
 
@@ -223,6 +223,12 @@ cdef class CheckIPHeader(Element):
     cdef void _complain(self, int reason) noexcept nogil:
         with gil:
             sys.stderr.write(f"{self.name}: IP header check failed: {REASON_TEXTS[reason]}\n")
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>CheckIPHeader.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>CheckIPHeader.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip

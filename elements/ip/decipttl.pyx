@@ -1,8 +1,8 @@
 # decipttl.pyx -- DecIPTTL: decrements IPv4 time-to-live and patches the checksum
-from libc.stdint cimport uint8_t, uint16_t, uint64_t
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
 
 from clickpy.runtime.checksum cimport csum_replace16
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, Element, action_fn, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     IP_DST,
     IP_SUM,
@@ -11,7 +11,7 @@ from clickpy.runtime.headers cimport (
     load_be16,
     pkt_ip_header,
 )
-from clickpy.runtime.packet cimport Packet, pkt_shared, pkt_uniqueify
+from clickpy.runtime.packet cimport Batch, Packet, pkt_shared, pkt_uniqueify
 from clickpy.runtime.args import Arg, Bool
 
 
@@ -68,6 +68,12 @@ cdef class DecIPTTL(Element):
     def configure(self, args):
         self.active = args.ACTIVE
         self.multicast = args.MULTICAST
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>DecIPTTL.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>DecIPTTL.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip

@@ -3,8 +3,8 @@ from libc.stdint cimport int64_t, uint32_t
 from libc.stdlib cimport calloc, free, realloc
 from libc.string cimport memset
 
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport Packet
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.packet cimport Batch, Packet
 
 from elements.ip.iproutetable cimport IPRouteSlot, rt_dst_anno, rt_forward, rts_reserve
 
@@ -111,6 +111,12 @@ cdef class DirectIPLookup(Element):
         if e & EXTENDED:
             e = self.tbl8[((e & ~EXTENDED) << 8) | (a & 0xFF)]
         return e
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>DirectIPLookup.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>DirectIPLookup.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         return rt_forward(p, &self.slots[self._lookup(rt_dst_anno(p))])

@@ -1,10 +1,10 @@
 # dropbroadcasts.pyx -- DropBroadcasts: drops packets that arrived as link-level broadcasts
 import sys
 
-from libc.stdint cimport uint64_t
+from libc.stdint cimport uint32_t, uint64_t
 
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport PKT_BROADCAST, PKT_MULTICAST, Packet
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.packet cimport PKT_BROADCAST, PKT_MULTICAST, Batch, Packet
 
 
 cdef class DropBroadcasts(Element):
@@ -35,6 +35,12 @@ cdef class DropBroadcasts(Element):
     ARGS = ()
 
     cdef uint64_t n_drops       # broadcast and multicast packets seen
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>DropBroadcasts.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>DropBroadcasts.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         if p.packet_type != PKT_BROADCAST and p.packet_type != PKT_MULTICAST:

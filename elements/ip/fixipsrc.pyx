@@ -3,7 +3,7 @@ from libc.stdint cimport uint8_t, uint32_t
 from libc.string cimport memcpy
 
 from clickpy.runtime.checksum cimport csum
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     IP_HLEN_MIN,
     IP_SRC,
@@ -12,7 +12,7 @@ from clickpy.runtime.headers cimport (
     pkt_ip_header,
     store_be16,
 )
-from clickpy.runtime.packet cimport ANNO_FIX_IP_SRC, Packet, pkt_uniqueify
+from clickpy.runtime.packet cimport ANNO_FIX_IP_SRC, Batch, Packet, pkt_uniqueify
 from clickpy.runtime.args import MANDATORY, POSITIONAL, Arg, IPAddress
 
 
@@ -55,6 +55,12 @@ cdef class FixIPSrc(Element):
     def configure(self, args):
         cdef bytes a = args.IPADDR
         memcpy(self.addr, <const char *>a, 4)
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>FixIPSrc.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>FixIPSrc.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip

@@ -2,9 +2,9 @@
 from libc.stdint cimport uint8_t, uint32_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.element cimport Element
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport IP_DST, IP_SRC, pkt_ip_header
-from clickpy.runtime.packet cimport ANNO_DST_IP, Packet
+from clickpy.runtime.packet cimport ANNO_DST_IP, Batch, Packet
 from clickpy.runtime.args import POSITIONAL, AnnoArg, Arg, Int, Word
 
 cdef enum:
@@ -74,6 +74,12 @@ cdef class GetIPAddress(Element):
         self.source = source
         self.offset = max(args.OFFSET, 0)
         self.anno = args.ANNO
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>GetIPAddress.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>GetIPAddress.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip

@@ -1,11 +1,11 @@
 # ipencap.pyx -- IPEncap: prepends a fixed IPv4 header to each packet
 import socket
 
-from libc.stdint cimport uint8_t, uint16_t
+from libc.stdint cimport uint16_t, uint32_t, uint8_t
 from libc.string cimport memcpy
 
 from clickpy.runtime.checksum cimport csum
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     IP_DF,
     IP_DST,
@@ -21,7 +21,7 @@ from clickpy.runtime.headers cimport (
     IP_VHL,
     store_be16,
 )
-from clickpy.runtime.packet cimport ANNO_DST_IP, Packet, pkt_push, pkt_set_network_header
+from clickpy.runtime.packet cimport ANNO_DST_IP, Batch, Packet, pkt_push, pkt_set_network_header
 from clickpy.runtime.args import (
     MANDATORY,
     POSITIONAL,
@@ -174,6 +174,12 @@ cdef class IPEncap(Element):
 
     def initialize(self):
         self.next_id = 0
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>IPEncap.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>IPEncap.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip

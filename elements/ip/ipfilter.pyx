@@ -1,9 +1,11 @@
 # ipfilter.pyx -- IPFilter: allows, drops or routes IP packets by tcpdump-like ACTION PATTERN rules
+from libc.stdint cimport uint32_t
+
 import sys
 
 from clickpy.runtime.classtree cimport ClassTree, CTProgram, ct_match_ip
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport Packet
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.packet cimport Batch, Packet
 from clickpy.lang import confstring
 from clickpy.runtime import classification
 
@@ -62,6 +64,12 @@ cdef class IPFilter(Element):
         self.prog = &self.tree.prog
         for w in warnings:
             print(f"{self.landmark}: warning: {w}", file=sys.stderr)
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>IPFilter.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>IPFilter.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         return ct_match_ip(self.prog, p)

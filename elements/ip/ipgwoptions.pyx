@@ -5,7 +5,7 @@ from libc.string cimport memcpy
 
 from clickpy.runtime.checksum cimport csum
 from clickpy.runtime.clock cimport now_ns
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     IP_HLEN_MIN,
     IP_SUM,
@@ -24,7 +24,7 @@ from clickpy.runtime.inet cimport (
     IPOPT_TS_TSANDADDR,
     IPOPT_TS_TSONLY,
 )
-from clickpy.runtime.packet cimport ANNO_ICMP_PARAMPROB, Packet, pkt_uniqueify
+from clickpy.runtime.packet cimport ANNO_ICMP_PARAMPROB, Batch, Packet, pkt_uniqueify
 from clickpy.lang import confstring
 from clickpy.runtime.args import MANDATORY, POSITIONAL, Arg, ArgType, IPAddress
 
@@ -187,6 +187,12 @@ cdef class IPGWOptions(Element):
                     ip[oi + 3] = <uint8_t>(((oflw + 1) << 4) | flg)
             oi += xlen
         return result
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>IPGWOptions.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>IPGWOptions.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip = pkt_ip_header(p)

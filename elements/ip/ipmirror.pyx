@@ -2,7 +2,7 @@
 from libc.stdint cimport uint8_t, uint32_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     IP_DST,
     IP_OFF,
@@ -19,7 +19,7 @@ from clickpy.runtime.headers cimport (
     load_be16,
     pkt_ip_header,
 )
-from clickpy.runtime.packet cimport ANNO_DST_IP, Packet, pkt_uniqueify
+from clickpy.runtime.packet cimport ANNO_DST_IP, Batch, Packet, pkt_uniqueify
 from clickpy.runtime.args import POSITIONAL, Arg, Bool
 
 
@@ -70,6 +70,12 @@ cdef class IPMirror(Element):
 
     def configure(self, args):
         self.dst_anno = args.DST_ANNO
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>IPMirror.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>IPMirror.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip = pkt_ip_header(p)

@@ -1,9 +1,9 @@
 # markipheader.pyx -- MarkIPHeader: sets the network header annotation, checking nothing
 from libc.stdint cimport uint8_t, uint32_t
 
-from clickpy.runtime.element cimport Element
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport ip_hlen
-from clickpy.runtime.packet cimport Packet, pkt_set_network_header
+from clickpy.runtime.packet cimport Batch, Packet, pkt_set_network_header
 from clickpy.runtime.args import POSITIONAL, Arg, Unsigned
 
 
@@ -40,6 +40,12 @@ cdef class MarkIPHeader(Element):
 
     def configure(self, args):
         self.offset = args.OFFSET
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>MarkIPHeader.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>MarkIPHeader.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip

@@ -2,8 +2,8 @@
 from libc.stdint cimport int32_t, int64_t, uint32_t
 from libc.stdlib cimport calloc, free, malloc, qsort
 
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport Packet
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.packet cimport Batch, Packet
 
 from elements.ip.iproutetable cimport IPRouteSlot, rt_dst_anno, rt_forward, rts_reserve
 
@@ -137,6 +137,12 @@ cdef class RangeIPLookup(Element):
             else:
                 hi = mid - 1
         return self.keys[lo]
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>RangeIPLookup.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>RangeIPLookup.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         return rt_forward(p, &self.slots[self._lookup(rt_dst_anno(p))])

@@ -2,8 +2,8 @@
 from libc.stdint cimport uint8_t, uint32_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport ANNO_DST_IP, Packet
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.packet cimport ANNO_DST_IP, Batch, Packet
 from clickpy.runtime.args import MANDATORY, POSITIONAL, AnnoArg, Arg, IPAddress
 from clickpy.lang.values import format_ip
 
@@ -45,6 +45,12 @@ cdef class SetIPAddress(Element):
 
     def _set(self, bytes addr):
         memcpy(self.addr, <const char *>addr, 4)
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>SetIPAddress.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>SetIPAddress.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         memcpy(p.anno + self.anno, self.addr, 4)

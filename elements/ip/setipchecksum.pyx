@@ -4,9 +4,9 @@ import sys
 from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 
 from clickpy.runtime.checksum cimport csum
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport IP_HLEN_MIN, IP_SUM, ip_hlen, store_be16
-from clickpy.runtime.packet cimport Packet, pkt_uniqueify
+from clickpy.runtime.packet cimport Batch, Packet, pkt_uniqueify
 
 
 cdef class SetIPChecksum(Element):
@@ -44,6 +44,12 @@ cdef class SetIPChecksum(Element):
     ARGS = ()
 
     cdef uint64_t n_drops       # bad packets dropped
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>SetIPChecksum.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>SetIPChecksum.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip

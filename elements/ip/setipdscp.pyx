@@ -1,10 +1,10 @@
 # setipdscp.pyx -- SetIPDSCP: sets the DSCP bits of the IPv4 TOS byte
-from libc.stdint cimport uint8_t, uint16_t
+from libc.stdint cimport uint16_t, uint32_t, uint8_t
 
 from clickpy.runtime.checksum cimport csum_replace16
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport IP_SUM, IP_TOS, IP_VHL, load_be16, pkt_ip_header
-from clickpy.runtime.packet cimport Packet, pkt_uniqueify
+from clickpy.runtime.packet cimport Batch, Packet, pkt_uniqueify
 from clickpy.runtime.args import MANDATORY, POSITIONAL, Arg, Unsigned
 
 
@@ -49,6 +49,12 @@ cdef class SetIPDSCP(Element):
 
     def configure(self, args):
         self.tos_bits = _dscp(args.DSCP) << 2
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>SetIPDSCP.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>SetIPDSCP.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip = pkt_ip_header(p)

@@ -3,7 +3,7 @@ from libc.stdint cimport uint8_t, uint32_t
 from libc.string cimport memcpy
 
 from clickpy.runtime.checksum cimport csum_replace32
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     IP_DST,
     IP_HLEN_MIN,
@@ -22,7 +22,7 @@ from clickpy.runtime.headers cimport (
     pkt_tcp_header,
     pkt_udp_header,
 )
-from clickpy.runtime.packet cimport ANNO_DST_IP, Packet, pkt_uniqueify
+from clickpy.runtime.packet cimport ANNO_DST_IP, Batch, Packet, pkt_uniqueify
 from clickpy.runtime.args import POSITIONAL, AnyArg, Arg, IPAddress
 from clickpy.lang import values
 
@@ -111,6 +111,12 @@ cdef class StoreIPAddress(Element):
             memcpy(self.addr, <const char *>a, 4)
         self.target = target
         self.offset = n
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>StoreIPAddress.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>StoreIPAddress.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef const uint8_t *src = p.anno + ANNO_DST_IP

@@ -1,8 +1,8 @@
 # stripipheader.pyx -- StripIPHeader: removes everything up to the transport header
 from libc.stdint cimport int32_t, uint32_t
 
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport Packet, pkt_pull
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.packet cimport Batch, Packet, pkt_pull
 
 
 cdef class StripIPHeader(Element):
@@ -33,6 +33,12 @@ cdef class StripIPHeader(Element):
     port_count = "1/1"
     processing = "a/a"
     ARGS = ()
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>StripIPHeader.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>StripIPHeader.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef int32_t off

@@ -2,8 +2,9 @@
 from libc.stdint cimport int32_t, uint32_t, uintptr_t
 from libc.string cimport memmove
 
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.packet cimport (
+    Batch,
     Packet,
     pkt_expand,
     pkt_headroom,
@@ -69,6 +70,12 @@ cdef class Align(Element):
             p.network_off += d
         if p.transport_off >= 0:
             p.transport_off += d
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>Align.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>Align.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint32_t d = self._delta(p)

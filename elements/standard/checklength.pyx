@@ -1,8 +1,8 @@
 # checklength.pyx -- CheckLength: sends packets longer than a limit to output 1
 from libc.stdint cimport uint32_t
 
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport Packet, pkt_len
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.packet cimport Batch, Packet, pkt_len
 from clickpy.runtime.args import POSITIONAL, MANDATORY, Unsigned, Arg
 
 
@@ -37,6 +37,12 @@ cdef class CheckLength(Element):
 
     def configure(self, args):
         self.max_len = args.LENGTH
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>CheckLength.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>CheckLength.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         return 1 if pkt_len(p) > self.max_len else 0

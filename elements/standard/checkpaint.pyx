@@ -1,8 +1,8 @@
 # checkpaint.pyx -- CheckPaint: splits packets by whether an annotation byte holds a color
-from libc.stdint cimport uint8_t
+from libc.stdint cimport uint32_t, uint8_t
 
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport ANNO_PAINT, Packet
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.packet cimport ANNO_PAINT, Batch, Packet
 from clickpy.runtime.args import MANDATORY, POSITIONAL, U8, AnnoArg, Arg
 
 
@@ -46,6 +46,12 @@ cdef class CheckPaint(Element):
     def configure(self, args):
         self.color = args.COLOR
         self.anno = args.ANNO
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>CheckPaint.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>CheckPaint.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         return 0 if p.anno[self.anno] == self.color else 1

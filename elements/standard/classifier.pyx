@@ -1,9 +1,9 @@
 # classifier.pyx -- Classifier: sorts packets by the first OFFSET/VALUE pattern they match
-from libc.stdint cimport int64_t, uint8_t
+from libc.stdint cimport int64_t, uint32_t, uint8_t
 
 from clickpy.runtime.classtree cimport ClassTree, CTProgram, ct_match
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport Packet
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.packet cimport Batch, Packet
 from clickpy.runtime import classification
 
 
@@ -69,6 +69,12 @@ cdef class Classifier(Element):
         self.program = classification.parse_classifier(patterns)
         self.tree = ClassTree(self.program)
         self.prog = &self.tree.prog
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>Classifier.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>Classifier.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef const uint8_t *base[2]

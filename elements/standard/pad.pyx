@@ -2,8 +2,8 @@
 from libc.stdint cimport uint32_t
 from libc.string cimport memcpy, memset
 
-from clickpy.runtime.element cimport DROP, Element
-from clickpy.runtime.packet cimport ANNO_EXTRA_LENGTH, Packet, pkt_len, pkt_put
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.packet cimport ANNO_EXTRA_LENGTH, Batch, Packet, pkt_len, pkt_put
 from clickpy.runtime.args import POSITIONAL, Bool, Unsigned, Arg
 
 
@@ -45,6 +45,12 @@ cdef class Pad(Element):
     def configure(self, args):
         self.nbytes = args.LENGTH
         self.zero = args.ZERO
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>Pad.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>Pad.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint32_t nput = 0, old

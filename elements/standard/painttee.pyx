@@ -1,8 +1,8 @@
 # painttee.pyx -- PaintTee: passes every packet on, copying those of one color to output 1
-from libc.stdint cimport uint8_t
+from libc.stdint cimport uint32_t, uint8_t
 
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport ANNO_PAINT, BATCH_MAX, Batch, Packet, pkt_clone
+from clickpy.runtime.element cimport Element, action_fn, pull_actions, push_actions
+from clickpy.runtime.packet cimport ANNO_PAINT, Batch, Packet, pkt_clone
 from clickpy.runtime.args import MANDATORY, POSITIONAL, U8, AnnoArg, Arg
 
 
@@ -27,9 +27,7 @@ cdef class PaintTee(Element):
     Annotation. A one-byte annotation name or an offset 0-47. Default is
     PAINT.
     =n
-    Clones of one batch reach output 1 after the batch's originals went to
-    output 0 (Click sends each clone before its original). When the pool
-    has no packet left for a clone, the clone is skipped.
+    When the pool has no packet left for a clone, the clone is skipped.
     =e
       FromDevice(eth7) -> Paint(7) -> ...
       rt[7] -> pt :: PaintTee(7) -> ... -> ToDevice(eth7);
@@ -50,18 +48,18 @@ cdef class PaintTee(Element):
         self.color = args.COLOR
         self.anno = args.ANNO
 
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>PaintTee.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>PaintTee.action)
+
     cdef int action(self, Packet *p) noexcept nogil:
         cdef Packet *q
-        cdef Batch *s
         if p.anno[self.anno] == self.color:
             q = pkt_clone(p)
             if q != NULL:
-                # collected with the base class's split batches, pushed after output 0
-                s = &self._split[1]
-                s.p[s.n] = q
-                s.n += 1
-                if s.n == BATCH_MAX:
-                    self._flush_splits()
+                self.output_push_one(1, q)      # the copy goes first, as in Click
         return 0
 
     def add_handlers(self):

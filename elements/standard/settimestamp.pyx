@@ -1,10 +1,10 @@
 # settimestamp.pyx -- SetTimestamp: stores the current or a fixed time in the timestamp annotation
-from libc.stdint cimport int64_t
+from libc.stdint cimport int64_t, uint32_t
 from libc.string cimport memcpy
 
 from clickpy.runtime.clock cimport now_ns
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport ANNO_FIRST_TIMESTAMP, Packet
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.packet cimport ANNO_FIRST_TIMESTAMP, Batch, Packet
 from clickpy.runtime.args import POSITIONAL, Bool, Timestamp, Arg
 
 
@@ -55,6 +55,12 @@ cdef class SetTimestamp(Element):
         self.use_now = args.TIMESTAMP is None
         self.ts_ns = 0 if self.use_now else args.TIMESTAMP
         self.first = args.FIRST
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>SetTimestamp.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>SetTimestamp.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef int64_t t = now_ns() if self.use_now else self.ts_ns

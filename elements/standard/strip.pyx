@@ -1,8 +1,8 @@
 # strip.pyx -- Strip: removes bytes from the front of each packet
 from libc.stdint cimport uint32_t
 
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport Packet, pkt_pull
+from clickpy.runtime.element cimport Element, action_fn, pull_actions, push_actions
+from clickpy.runtime.packet cimport Batch, Packet, pkt_pull
 from clickpy.runtime.args import POSITIONAL, MANDATORY, Unsigned, Arg
 
 
@@ -34,6 +34,12 @@ cdef class Strip(Element):
 
     def configure(self, args):
         self.nbytes = args.LENGTH
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>Strip.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>Strip.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         pkt_pull(p, self.nbytes)

@@ -1,8 +1,8 @@
 # striptonetworkheader.pyx -- StripToNetworkHeader: makes packet data start at the network header
 from libc.stdint cimport int32_t, uint32_t
 
-from clickpy.runtime.element cimport DROP, Element
-from clickpy.runtime.packet cimport Packet, pkt_network_offset, pkt_pull, pkt_unpull
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.packet cimport Batch, Packet, pkt_network_offset, pkt_pull, pkt_unpull
 
 
 cdef class StripToNetworkHeader(Element):
@@ -29,6 +29,12 @@ cdef class StripToNetworkHeader(Element):
     port_count = "1/1"
     processing = "a/a"
     ARGS = ()
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>StripToNetworkHeader.action)
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>StripToNetworkHeader.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef int32_t off

@@ -2,8 +2,8 @@
 from libc.stdint cimport uint32_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport ANNO_EXTRA_LENGTH, Packet, pkt_len, pkt_take
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.packet cimport ANNO_EXTRA_LENGTH, Batch, Packet, pkt_len, pkt_take
 from clickpy.runtime.args import POSITIONAL, MANDATORY, Bool, Unsigned, Arg
 
 
@@ -47,6 +47,12 @@ cdef class Truncate(Element):
     def configure(self, args):
         self.nbytes = args.LENGTH
         self.extra_anno = args.EXTRA_LENGTH
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>Truncate.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>Truncate.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint32_t cut, extra

@@ -1,8 +1,8 @@
 # unstrip.pyx -- Unstrip: gives back bytes in front of each packet's data
 from libc.stdint cimport uint32_t
 
-from clickpy.runtime.element cimport DROP, Element
-from clickpy.runtime.packet cimport Packet, pkt_unpull
+from clickpy.runtime.element cimport DROP, Element, action_fn, pull_actions, push_actions
+from clickpy.runtime.packet cimport Batch, Packet, pkt_unpull
 from clickpy.runtime.args import POSITIONAL, MANDATORY, Unsigned, Arg
 
 
@@ -38,6 +38,12 @@ cdef class Unstrip(Element):
 
     def configure(self, args):
         self.nbytes = args.LENGTH
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>Unstrip.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>Unstrip.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         if pkt_unpull(p, self.nbytes) < 0:

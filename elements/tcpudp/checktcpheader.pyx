@@ -3,7 +3,7 @@ import sys
 
 from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 
-from clickpy.runtime.element cimport Element
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     IP_PROTO,
     IP_PROTO_TCP,
@@ -15,7 +15,7 @@ from clickpy.runtime.headers cimport (
     pkt_tcp_header,
 )
 from clickpy.runtime.inet cimport csum_transport_ok
-from clickpy.runtime.packet cimport Packet, pkt_network_offset
+from clickpy.runtime.packet cimport Batch, Packet, pkt_network_offset
 from clickpy.runtime.args import Arg, Bool
 
 # Why a packet failed (Click's reasons and texts, in Click's order).
@@ -97,6 +97,12 @@ cdef class CheckTCPHeader(Element):
         self.n_drops += 1
         self.reason_drops[reason] += 1
         return 1
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>CheckTCPHeader.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>CheckTCPHeader.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip = pkt_ip_header(p)

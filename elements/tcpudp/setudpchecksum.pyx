@@ -3,7 +3,7 @@ import sys
 
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t
 
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     IP_MF,
     IP_OFF,
@@ -17,7 +17,7 @@ from clickpy.runtime.headers cimport (
     store_be16,
 )
 from clickpy.runtime.inet cimport csum_transport
-from clickpy.runtime.packet cimport Packet, pkt_uniqueify
+from clickpy.runtime.packet cimport Batch, Packet, pkt_uniqueify
 
 
 cdef class SetUDPChecksum(Element):
@@ -57,6 +57,12 @@ cdef class SetUDPChecksum(Element):
                     self.router._setudpchecksum_warned = True
                     sys.stderr.write(f"{self.name}: fragment or short packet\n")
         return 1
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>SetUDPChecksum.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>SetUDPChecksum.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip

@@ -3,7 +3,7 @@ from libc.stdint cimport uint8_t, uint16_t, uint32_t
 from libc.string cimport memcpy
 
 from clickpy.runtime.checksum cimport csum
-from clickpy.runtime.element cimport DROP, Element
+from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     IP_DST,
     IP_HLEN_MIN,
@@ -18,7 +18,7 @@ from clickpy.runtime.headers cimport (
     store_be16,
 )
 from clickpy.runtime.inet cimport csum_transport
-from clickpy.runtime.packet cimport ANNO_DST_IP, Packet, pkt_push, pkt_set_network_header
+from clickpy.runtime.packet cimport ANNO_DST_IP, Batch, Packet, pkt_push, pkt_set_network_header
 from clickpy.lang import values
 from clickpy.runtime.args import MANDATORY, POSITIONAL, Arg, ArgType, Bool, IPAddress
 
@@ -136,6 +136,12 @@ cdef class UDPIPEncap(Element):
         self.use_dst_anno = addr is None
         cdef bytes b = b"\0\0\0\0" if addr is None else addr
         memcpy(self.daddr, <char *>b, 4)
+
+    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+        push_actions(self, b, <action_fn>UDPIPEncap.action)      # action inlined in the loop
+
+    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
+        return pull_actions(self, b, max, <action_fn>UDPIPEncap.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip
