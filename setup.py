@@ -10,6 +10,8 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 CYTHON_RANGE = ((3, 0), (3, 4))     # [min, max) Cython versions we build with
+# -O3 rather than -O2: it inlines each element's action into the batch loop
+# (forwarding chain 0.72 -> 0.78 of the C ceiling, `clickpy bench`)
 CFLAGS = ["-O3", "-Wall", "-Wsign-compare", "-Wno-unused-function"]
 
 
