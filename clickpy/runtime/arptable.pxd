@@ -40,7 +40,8 @@ cdef class ARPTableCore:
     cdef object timer                       # expiry timer, once started
 
     cdef ARPEntry *find(self, uint32_t ip) noexcept nogil
-    cdef int lookup(self, uint32_t ip, uint8_t *eth, int64_t poll_timeout_j) noexcept nogil
+    cdef int lookup(self, uint32_t ip, uint8_t *eth, int64_t poll_timeout_j,
+                    int64_t now_j) noexcept nogil
     cdef int insert(self, uint32_t ip, const uint8_t *eth, Packet **head) noexcept nogil
     cdef int append_query(self, uint32_t ip, Packet *p) noexcept nogil
     cdef void slim(self, int64_t now_j) noexcept nogil

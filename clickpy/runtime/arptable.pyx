@@ -252,13 +252,15 @@ cdef class ARPTableCore:
                     self.drops += 1
                 ae = ae.age_next
 
-    cdef int lookup(self, uint32_t ip, uint8_t *eth, int64_t poll_timeout_j) noexcept nogil:
-        """-1 unknown; 0 known (``eth`` set); 1 known and due for a renewal query."""
+    cdef int lookup(self, uint32_t ip, uint8_t *eth, int64_t poll_timeout_j,
+                    int64_t now_j) noexcept nogil:
+        """-1 unknown; 0 known (``eth`` set); 1 known and due for a renewal query.
+
+        ``now_j`` is the caller's clock (one reading per batch: reading the
+        clock per packet cost more than the lookup itself)."""
         cdef ARPEntry *ae = self.find(ip)
-        cdef int64_t now_j
         if ae == NULL:
             return -1
-        now_j = arp_now_j()
         if not _known(ae, now_j, self.timeout_j):
             return -1
         memcpy(eth, ae.eth, 6)
@@ -373,6 +375,6 @@ cdef class ARPTableCore:
         cdef uint32_t a
         cdef uint8_t eth[6]
         memcpy(&a, <const char *>ip, 4)
-        if self.lookup(a, eth, 0) < 0:
+        if self.lookup(a, eth, 0, arp_now_j()) < 0:
             return None
         return (<char *>eth)[:6]

@@ -21,7 +21,7 @@ from clickpy.runtime.arp cimport (
     emit_flush,
     emit_init,
 )
-from clickpy.runtime.arptable cimport ARPT_KNOWN_RETRY, ARPTableCore
+from clickpy.runtime.arptable cimport ARPT_KNOWN_RETRY, ARPTableCore, arp_now_j
 from clickpy.runtime.element cimport Element
 from clickpy.runtime.headers cimport (
     ETHER_HLEN,
@@ -211,6 +211,7 @@ cdef class ARPQuerier(Element):
     cdef uint64_t n_responses   # input 1 packets long enough to read
     cdef uint64_t n_drops       # packets this element killed
     cdef PacketPool *pool
+    cdef int64_t batch_now_j    # clock for the batch being pushed, jiffies
 
     def configure(self, args):
         addr, mask, text = args.IP
@@ -307,7 +308,7 @@ cdef class ARPQuerier(Element):
         dst_ip = load_raw32(&p.anno[ANNO_DST_IP])
         d = p.data
         for _ in range(3):
-            r = self.table.lookup(dst_ip, d, self.poll_timeout_j)
+            r = self.table.lookup(dst_ip, d, self.poll_timeout_j, self.batch_now_j)
             if r >= 0:
                 if r > 0:
                     self._send_query_for(p, True, em)
@@ -379,6 +380,7 @@ cdef class ARPQuerier(Element):
         cdef Emitter em
         cdef uint32_t i
         emit_init(&em)
+        self.batch_now_j = arp_now_j()
         for i in range(b.n):
             if port == 0:
                 self._handle_ip(b.p[i], False, &em)
