@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from setuptools import setup
+from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
@@ -60,6 +61,15 @@ def _extensions():
     )
 
 
+class ParallelBuildExt(build_ext):
+    """Compiles the extensions on every core (about 80 of them)."""
+
+    def finalize_options(self):
+        super().finalize_options()
+        if not self.parallel:
+            self.parallel = os.cpu_count() or 1
+
+
 class BuildPyWithElementMap(build_py):
     """Writes the element map (class name -> module) before packaging."""
 
@@ -85,5 +95,5 @@ setup(
     package_data={"clickpy.elements": ["elementmap.json", "*/*.pxd", "*/*.pyx"],
                   "clickpy": ["*/*.pxd"]},
     ext_modules=_extensions(),
-    cmdclass={"build_py": BuildPyWithElementMap},
+    cmdclass={"build_py": BuildPyWithElementMap, "build_ext": ParallelBuildExt},
 )
