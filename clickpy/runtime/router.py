@@ -75,7 +75,12 @@ class Router:
 
     def _instantiate(self, errors):
         for i, ge in enumerate(self.graph.elements):
-            cls = self.registry.element_class(ge.class_name)
+            try:
+                cls = self.registry.element_class(ge.class_name)
+            except ImportError as err:      # a compiled module missing: not built
+                errors.append(f"{ge.coord}: element class '{ge.class_name}' is not built "
+                              f"({err}); run 'make' or 'pip install -e .'")
+                continue
             if cls is None:
                 errors.append(f"{ge.coord}: element class '{ge.class_name}' cannot run yet "
                               "(declared only: no run-time code in clickpy)")
