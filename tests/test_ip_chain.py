@@ -404,22 +404,7 @@ def test_fuzz_checkipheader_accounting(packets, out1, offset):
 
 # -- the forward chain, end to end --------------------------------------------------------
 
-def _runnable(*names):
-    reg = default_registry()
-    missing = []
-    for n in names:
-        try:
-            if reg.element_class(n) is None:
-                missing.append(n)
-        except ImportError:
-            missing.append(n)
-    return missing
-
-
 def test_forward_chain_in_process():
-    missing = _runnable("Strip", "Unstrip")
-    if missing:
-        pytest.skip(f"not built yet: {', '.join(missing)}")
     frame = bytes(Ether() / ip_udp(ttl=2))
     expired = bytes(Ether() / ip_udp(ttl=1))
     r = run(f"""
@@ -433,9 +418,6 @@ def test_forward_chain_in_process():
 
 
 def test_forward_click_through_clickpy_run():
-    missing = _runnable("Strip", "Unstrip")
-    if missing:
-        pytest.skip(f"not built yet: {', '.join(missing)}")
     r = subprocess.run([sys.executable, "-m", "clickpy", "run", "configs/forward.click",
                         "N=2000", "-h", "c0.count", "-h", "c1.count"],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
