@@ -50,6 +50,8 @@ def run_with_stats(router):
     from rich.console import Console
     from rich.live import Live
     console = Console(stderr=True)
+    if not console.is_terminal:
+        console.width = max(console.width, 120)    # logs: no truncated columns
     with Live(render(router, 0.0), console=console, auto_refresh=False) as live:
         def refresh():
             live.update(render(router, time.perf_counter() - start), refresh=True)
