@@ -175,3 +175,20 @@ def test_deprecated_arguments_warn_in_context(capfd):
     router("InfiniteSource(LIMIT 1, STOP true) -> p :: Print(x, LENGTH 10) -> Discard")
     assert capfd.readouterr().err == ("test.click:1: While configuring 'p :: Print':\n"
                                       "  warning: LENGTH: argument deprecated\n")
+
+
+def test_cli_handler_errors_name_what_is_missing():
+    base = [sys.executable, "-m", "clickpy", "run", "-e",
+            "InfiniteSource(LIMIT 1, STOP true) -> c :: Counter -> Discard"]
+    missing_handler = subprocess.run(base + ["-h", "c.nothing"], capture_output=True,
+                                     text=True, cwd=ROOT)
+    assert (missing_handler.returncode, missing_handler.stderr) == (
+        1, "c.nothing: no read handler 'nothing'\n")
+    missing_element = subprocess.run(base + ["-h", "x*.count"], capture_output=True,
+                                     text=True, cwd=ROOT)
+    assert (missing_element.returncode, missing_element.stderr) == (
+        1, "no element matching 'x*'\n")
+    bad_time = subprocess.run([sys.executable, "-m", "clickpy", "run", "--simtime=abc", "-e",
+                               "Idle"], capture_output=True, text=True, cwd=ROOT)
+    assert (bad_time.returncode, bad_time.stderr) == (
+        1, "clickpy run: --simtime: expected time in seconds\n")

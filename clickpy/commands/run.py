@@ -18,7 +18,11 @@ def run_router(ns, loaded) -> int:
         start = None
         if ns.simtime_start:
             from clickpy.lang.values import parse_timestamp
-            start = parse_timestamp(ns.simtime_start)
+            try:
+                start = parse_timestamp(ns.simtime_start)
+            except ValueError as e:
+                raise ClickError(f"--simtime: {e}", None, [f"clickpy run: --simtime: {e}"]) \
+                    from None
         clock.use_simulated_time(True, start)
     router = Router(loaded, loaded.text)
     try:

@@ -206,5 +206,8 @@ class Router:
         matches = match_names(ename, names)
         if not matches:
             matches = [e.name for e in self.elements if e.class_name == ename]
-        return [f"{m}.{h}" for m in matches if self._handlers.find(self._by_name[m], h)] \
-            or ([pattern] if not matches else [])
+        if not matches:
+            return []
+        having = [f"{m}.{h}" for m in matches if self._handlers.find(self._by_name[m], h)]
+        # none has the handler: name them all, so reading says which handler is missing
+        return having or [f"{m}.{h}" for m in matches]
