@@ -202,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:       # interrupted before the driver took over SIGINT
+        return 130
 
 
 if __name__ == "__main__":
