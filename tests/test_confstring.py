@@ -227,3 +227,18 @@ def test_large_config_is_fast():
     assert len(split_args(conf)) == 10000
     quoted = ", ".join(f'"v {i}"' for i in range(10000))
     assert split_args(quoted)[-1] == '"v 9999"'
+
+
+@given(st.text(alphabet="ab ,/*\t\n-.0", max_size=30))
+def test_plain_fast_paths_agree_with_the_scanners(text):
+    # the fast paths skip the character scanners when nothing needs them
+    from clickpy.lang.confstring import (
+        _plain,
+        _split_args_scan,
+        _split_spaces_scan,
+        split_args,
+        split_spaces,
+    )
+    if _plain(text):
+        assert split_args(text) == _split_args_scan(text)
+        assert split_spaces(text) == _split_spaces_scan(text)

@@ -273,3 +273,19 @@ def test_format_real10():
     assert v.format_real10(1500, 3) == "1.5"
     assert v.format_real10(2000, 3) == "2"
     assert v.format_real10(-5, 3) == "-0.005"
+
+
+@given(st.lists(st.from_regex(r"[0-9]{1,3}", fullmatch=True), min_size=4, max_size=4),
+       st.integers(0, 40))
+def test_dotted_fast_paths_agree_with_the_scanner(octets, plen):
+    # parse_ip / parse_ip_prefix read plain dotted quads without the general scanner
+    text = ".".join(octets)
+    parts, end = v._ip_parts(text, 0, len(text))
+    slow = bytes(parts) if len(parts) == 4 and end == len(text) else None
+    try:
+        fast = v.parse_ip(text)
+    except ValueError:
+        fast = None
+    assert fast == slow
+    if slow is not None and plen <= 32:
+        assert v.parse_ip_prefix(f"{text}/{plen}") == (slow, v._make_mask(plen))

@@ -1,6 +1,7 @@
 """confstring -- configuration-string helpers: split, quote, unquote, expand (Click's cp_*)"""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 __all__ = ["split_args", "split_spaces", "split_keyword", "unquote", "quote",
@@ -9,7 +10,13 @@ __all__ = ["split_args", "split_spaces", "split_keyword", "unquote", "quote",
 # C isspace() in the "C" locale; Python's str.isspace/strip know more characters
 SPACE = " \t\n\v\f\r"
 _HEX = "0123456789abcdefABCDEF"
-_SPECIALS = frozenset("\"'/\\")       # characters that force the slow scanners
+# quotes, escapes and comments force the slow scanners; a lone '/' does not
+_NEEDS_SCAN = re.compile(r"[\"'\\]|/[/*]")
+
+
+def _plain(s: str) -> bool:
+    """No quotes, escapes or comments: plain splitting gives the same words."""
+    return _NEEDS_SCAN.search(s) is None
 
 
 def _skip_comment(s: str, i: int, n: int) -> int:
@@ -112,7 +119,7 @@ def _scan(s: str, i: int, n: int, at_comma: bool) -> tuple[str, int]:
 
 def uncomment(s: str) -> str:
     """Remove comments outside quotes and surrounding whitespace (cp_uncomment)."""
-    if _SPECIALS.isdisjoint(s):
+    if _plain(s):
         return s.strip(SPACE)
     return _scan(s, 0, len(s), False)[0]
 
@@ -124,11 +131,15 @@ def split_args(conf: str) -> list[str]:
     argument is uncommented and stripped; an empty last argument is dropped
     ("a," gives ["a"]) but inner empty ones stay ("a,,b" gives ["a", "", "b"]).
     """
-    if _SPECIALS.isdisjoint(conf):
+    if _plain(conf):
         parts = [p.strip(SPACE) for p in conf.split(",")]
         if not parts[-1]:
             parts.pop()
         return parts
+    return _split_args_scan(conf)
+
+
+def _split_args_scan(conf: str) -> list[str]:
     n = len(conf)
     out = []
     pos = 0
@@ -160,11 +171,21 @@ def _skip_word(s: str, i: int, n: int) -> int:
     return i
 
 
+_SPACE_RUN = re.compile("[ \t\n\r\f\v]+")
+
+
 def split_spaces(s: str) -> list[str]:
     """Split at whitespace outside quotes, dropping comments (cp_spacevec).
 
     Words keep their quotes: "a 'b c'" gives ["a", "'b c'"].
     """
+    if _plain(s):
+        words = _SPACE_RUN.split(s.strip(SPACE))
+        return words if words != [""] else []
+    return _split_spaces_scan(s)
+
+
+def _split_spaces_scan(s: str) -> list[str]:
     n = len(s)
     out = []
     i = _skip_comment_space(s, 0, n)
@@ -286,7 +307,7 @@ def unquote(s: str) -> str:
     quotes too. Unquoted text is kept. Each result character stands for one
     byte (latin-1), so '"\\<ff 00>"' gives '\\xff\\x00'.
     """
-    if _SPECIALS.isdisjoint(s):
+    if _plain(s):
         return s.strip(SPACE)
     x = _scan(s, 0, len(s), False)[0]
     n = len(x)

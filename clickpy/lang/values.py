@@ -316,8 +316,18 @@ def _ip_parts(text: str, i: int, end: int) -> tuple[list[int], int]:
     return parts, i
 
 
+# the common spellings, parsed without the general scanner (100,000-route tables)
+_DOTTED = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\Z")
+_DOTTED_LEN = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})/([0-9]{1,2})\Z")
+
+
 def parse_ip(text: str) -> bytes:
     """A dotted-quad IPv4 address ("18.26.4.15") as 4 bytes (IPAddressArg)."""
+    m = _DOTTED.match(text)
+    if m:
+        parts = [int(x) for x in m.groups()]
+        if max(parts) <= 255:
+            return bytes(parts)
     parts, i = _ip_parts(text, 0, len(text))
     if len(parts) != 4 or i != len(text):
         raise ValueError("expected IP address")
@@ -363,6 +373,11 @@ def parse_ip_prefix(text: str, allow_bare: bool = True) -> tuple[bytes, bytes]:
     are kept ("10.0.0.1/8" gives 10.0.0.1). A bare address means /32 when
     allow_bare (Click's IPPrefixArg defaults to false).
     """
+    m = _DOTTED_LEN.match(text)
+    if m:
+        parts = [int(x) for x in m.groups()]
+        if max(parts[:4]) <= 255 and parts[4] <= 32:
+            return bytes(parts[:4]), _make_mask(parts[4])
     slash = text.rfind("/")
     if 0 < slash < len(text) - 1:
         parts, i = _ip_parts(text, 0, slash)
