@@ -38,7 +38,6 @@ cdef class Element:
     cdef void output_push_one(self, int port, Packet *p) noexcept nogil
     cdef uint32_t input_pull(self, int port, Batch *b, uint32_t max) noexcept nogil
     cdef void _flush_splits(self) noexcept nogil
-    cdef void _act_on_batch(self, Batch *b) noexcept nogil
 
 
 ctypedef int (*action_fn)(Element self, Packet *p) noexcept nogil

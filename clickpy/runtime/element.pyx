@@ -141,9 +141,6 @@ cdef class Element:
     cdef int action(self, Packet *p) noexcept nogil:
         return 0
 
-    cdef void _act_on_batch(self, Batch *b) noexcept nogil:
-        batch_act(self, b, _virtual_action)
-
     cdef void _flush_splits(self) noexcept nogil:
         cdef int port
         cdef Batch local
