@@ -1,10 +1,8 @@
 # checkicmpheader.pyx -- CheckICMPHeader: validates ICMP lengths and checksums
-import sys
-
-from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport int64_t, uint8_t, uint32_t
 
 from clickpy.runtime.checksum cimport csum_fold, csum_partial
-from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.element cimport action_fn, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     ICMP_HLEN,
     ICMP_PARAMPROB,
@@ -25,19 +23,16 @@ from clickpy.runtime.inet cimport (
     ICMP_TSTAMPREPLY,
 )
 from clickpy.runtime.packet cimport Batch, Packet
+from clickpy.runtime.transportcheck cimport (
+    TC_CHECKSUM,
+    TC_LENGTH,
+    TC_NOT_PROTO,
+    TransportCheck,
+)
 from clickpy.runtime.args import Arg, Bool
 
-# Why a packet failed (Click's reasons and texts, in Click's order).
-cdef enum:
-    R_NOT_ICMP = 0
-    R_LENGTH = 1
-    R_CHECKSUM = 2
-    NREASONS = 3
 
-REASON_TEXTS = ("not ICMP", "bad packet length", "bad ICMP checksum")
-
-
-cdef class CheckICMPHeader(Element):
+cdef class CheckICMPHeader(TransportCheck):
     """
     =c
     CheckICMPHeader([VERBOSE, DETAILS])
@@ -83,28 +78,7 @@ cdef class CheckICMPHeader(Element):
     ARGS = (Arg("VERBOSE", Bool, default=False),
             Arg("DETAILS", Bool, default=False))
 
-    cdef bint verbose                       # VERBOSE: a message for every bad packet
-    cdef bint details                       # DETAILS: drop_details handler exists
-    cdef uint64_t n_drops                   # bad packets
-    cdef uint64_t reason_drops[NREASONS]    # bad packets by reason
-
-    def __cinit__(self):
-        self.n_drops = 0
-        for i in range(NREASONS):
-            self.reason_drops[i] = 0
-
-    def configure(self, args):
-        self.verbose = args.VERBOSE
-        self.details = args.DETAILS
-
-    cdef int _bad(self, int reason) noexcept nogil:
-        if self.n_drops == 0 or self.verbose:
-            with gil:
-                sys.stderr.write(f"{self.name}: ICMP header check failed: "
-                                 f"{REASON_TEXTS[reason]}\n")
-        self.n_drops += 1
-        self.reason_drops[reason] += 1
-        return 1
+    PROTOCOL = "ICMP"
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         push_actions(self, b, <action_fn>CheckICMPHeader.action)      # action inlined in the loop
@@ -117,33 +91,25 @@ cdef class CheckICMPHeader(Element):
         cdef uint8_t *icmp
         cdef int64_t off, length
         if ip == NULL or ip[IP_PROTO] != IP_PROTO_ICMP:
-            return self._bad(R_NOT_ICMP)
+            return self._bad(TC_NOT_PROTO)
         if p.transport_off < 0:
-            return self._bad(R_LENGTH)
+            return self._bad(TC_LENGTH)
         off = p.transport_off - <int64_t>(p.data - p.buf.start)
         length = <int64_t>p.length - off
         if off < 0 or length < ICMP_HLEN:
-            return self._bad(R_LENGTH)
+            return self._bad(TC_LENGTH)
         icmp = p.data + off
         if icmp[ICMP_TYPE] == ICMP_UNREACH or icmp[ICMP_TYPE] == ICMP_TIMXCEED \
                 or icmp[ICMP_TYPE] == ICMP_PARAMPROB or icmp[ICMP_TYPE] == ICMP_SOURCEQUENCH \
                 or icmp[ICMP_TYPE] == ICMP_REDIRECT:
             if length < ICMP_HLEN + 28:     # RFC 792: IP header + 64 bits of data
-                return self._bad(R_LENGTH)
+                return self._bad(TC_LENGTH)
         elif icmp[ICMP_TYPE] == ICMP_TSTAMP or icmp[ICMP_TYPE] == ICMP_TSTAMPREPLY:
             if length != ICMP_TSTAMP_LEN:
-                return self._bad(R_LENGTH)
+                return self._bad(TC_LENGTH)
         elif icmp[ICMP_TYPE] == ICMP_IREQ or icmp[ICMP_TYPE] == ICMP_IREQREPLY:
             if length != ICMP_HLEN:
-                return self._bad(R_LENGTH)
+                return self._bad(TC_LENGTH)
         if csum_fold(csum_partial(icmp, <uint32_t>length, 0)) != 0xFFFF:
-            return self._bad(R_CHECKSUM)
+            return self._bad(TC_CHECKSUM)
         return 0
-
-    def add_handlers(self):
-        self.add_read_handler("drops", lambda: self.n_drops)
-        if self.details:
-            self.add_read_handler("drop_details", self._drop_details)
-
-    def _drop_details(self):
-        return "".join(f"{self.reason_drops[i]}\t{REASON_TEXTS[i]}\n" for i in range(NREASONS))

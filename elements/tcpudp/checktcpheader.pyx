@@ -1,9 +1,7 @@
 # checktcpheader.pyx -- CheckTCPHeader: validates TCP header lengths and checksums
-import sys
+from libc.stdint cimport int64_t, uint8_t, uint32_t
 
-from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
-
-from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.element cimport action_fn, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     IP_PROTO,
     IP_PROTO_TCP,
@@ -16,19 +14,16 @@ from clickpy.runtime.headers cimport (
 )
 from clickpy.runtime.inet cimport csum_transport_ok
 from clickpy.runtime.packet cimport Batch, Packet, pkt_network_offset
+from clickpy.runtime.transportcheck cimport (
+    TC_CHECKSUM,
+    TC_LENGTH,
+    TC_NOT_PROTO,
+    TransportCheck,
+)
 from clickpy.runtime.args import Arg, Bool
 
-# Why a packet failed (Click's reasons and texts, in Click's order).
-cdef enum:
-    R_NOT_TCP = 0
-    R_LENGTH = 1
-    R_CHECKSUM = 2
-    NREASONS = 3
 
-REASON_TEXTS = ("not TCP", "bad packet length", "bad TCP checksum")
-
-
-cdef class CheckTCPHeader(Element):
+cdef class CheckTCPHeader(TransportCheck):
     """
     =c
     CheckTCPHeader([VERBOSE, DETAILS])
@@ -75,28 +70,7 @@ cdef class CheckTCPHeader(Element):
     ARGS = (Arg("VERBOSE", Bool, default=False),
             Arg("DETAILS", Bool, default=False))
 
-    cdef bint verbose                       # VERBOSE: a message for every bad packet
-    cdef bint details                       # DETAILS: drop_details handler exists
-    cdef uint64_t n_drops                   # bad packets
-    cdef uint64_t reason_drops[NREASONS]    # bad packets by reason
-
-    def __cinit__(self):
-        self.n_drops = 0
-        for i in range(NREASONS):
-            self.reason_drops[i] = 0
-
-    def configure(self, args):
-        self.verbose = args.VERBOSE
-        self.details = args.DETAILS
-
-    cdef int _bad(self, int reason) noexcept nogil:
-        if self.n_drops == 0 or self.verbose:
-            with gil:
-                sys.stderr.write(f"{self.name}: TCP header check failed: "
-                                 f"{REASON_TEXTS[reason]}\n")
-        self.n_drops += 1
-        self.reason_drops[reason] += 1
-        return 1
+    PROTOCOL = "TCP"
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         push_actions(self, b, <action_fn>CheckTCPHeader.action)      # action inlined in the loop
@@ -109,24 +83,16 @@ cdef class CheckTCPHeader(Element):
         cdef uint8_t *tcp
         cdef int64_t seglen, thlen
         if ip == NULL or ip[IP_PROTO] != IP_PROTO_TCP:
-            return self._bad(R_NOT_TCP)
+            return self._bad(TC_NOT_PROTO)
         tcp = pkt_tcp_header(p)
         if tcp == NULL:
-            return self._bad(R_LENGTH)
+            return self._bad(TC_LENGTH)
         seglen = <int64_t>ip_len(ip) - ip_hlen(ip)
         thlen = (tcp[TCP_OFF] >> 4) << 2
         if thlen < TCP_HLEN_MIN or seglen < thlen \
                 or <int64_t>p.length < seglen + ip_hlen(ip) + pkt_network_offset(p) \
                 or tcp + seglen > p.data + p.length:
-            return self._bad(R_LENGTH)
+            return self._bad(TC_LENGTH)
         if not csum_transport_ok(ip, IP_PROTO_TCP, tcp, <uint32_t>seglen):
-            return self._bad(R_CHECKSUM)
+            return self._bad(TC_CHECKSUM)
         return 0
-
-    def add_handlers(self):
-        self.add_read_handler("drops", lambda: self.n_drops)
-        if self.details:
-            self.add_read_handler("drop_details", self._drop_details)
-
-    def _drop_details(self):
-        return "".join(f"{self.reason_drops[i]}\t{REASON_TEXTS[i]}\n" for i in range(NREASONS))

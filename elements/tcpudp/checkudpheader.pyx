@@ -1,9 +1,7 @@
 # checkudpheader.pyx -- CheckUDPHeader: validates UDP lengths and checksums
-import sys
+from libc.stdint cimport int64_t, uint8_t, uint32_t
 
-from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
-
-from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.element cimport action_fn, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     IP_PROTO,
     IP_PROTO_UDP,
@@ -17,19 +15,16 @@ from clickpy.runtime.headers cimport (
 )
 from clickpy.runtime.inet cimport csum_transport_ok
 from clickpy.runtime.packet cimport Batch, Packet, pkt_network_offset
+from clickpy.runtime.transportcheck cimport (
+    TC_CHECKSUM,
+    TC_LENGTH,
+    TC_NOT_PROTO,
+    TransportCheck,
+)
 from clickpy.runtime.args import Arg, Bool
 
-# Why a packet failed (Click's reasons and texts, in Click's order).
-cdef enum:
-    R_NOT_UDP = 0
-    R_LENGTH = 1
-    R_CHECKSUM = 2
-    NREASONS = 3
 
-REASON_TEXTS = ("not UDP", "bad packet length", "bad UDP checksum")
-
-
-cdef class CheckUDPHeader(Element):
+cdef class CheckUDPHeader(TransportCheck):
     """
     =c
     CheckUDPHeader([VERBOSE, DETAILS])
@@ -75,27 +70,8 @@ cdef class CheckUDPHeader(Element):
     ARGS = (Arg("VERBOSE", Bool, default=False),
             Arg("DETAILS", Bool, default=False))
 
-    cdef bint verbose                       # VERBOSE: a message for every bad packet
-    cdef bint details                       # DETAILS: drop_details handler exists
-    cdef uint64_t n_drops                   # bad packets
-    cdef uint64_t reason_drops[NREASONS]    # bad packets by reason
-
-    def __cinit__(self):
-        self.n_drops = 0
-        for i in range(NREASONS):
-            self.reason_drops[i] = 0
-
-    def configure(self, args):
-        self.verbose = args.VERBOSE
-        self.details = args.DETAILS
-
-    cdef int _bad(self, int reason) noexcept nogil:
-        if self.n_drops == 0 or self.verbose:
-            with gil:
-                sys.stderr.write(f"UDP header check failed: {REASON_TEXTS[reason]}\n")
-        self.n_drops += 1
-        self.reason_drops[reason] += 1
-        return 1
+    PROTOCOL = "UDP"
+    NAMED_MESSAGES = False             # Click's message omits the name
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         push_actions(self, b, <action_fn>CheckUDPHeader.action)      # action inlined in the loop
@@ -108,24 +84,16 @@ cdef class CheckUDPHeader(Element):
         cdef uint8_t *udp
         cdef int64_t length
         if ip == NULL or ip[IP_PROTO] != IP_PROTO_UDP:
-            return self._bad(R_NOT_UDP)
+            return self._bad(TC_NOT_PROTO)
         udp = pkt_udp_header(p)
         if udp == NULL:
-            return self._bad(R_LENGTH)
+            return self._bad(TC_LENGTH)
         length = load_be16(udp + UDP_LEN)
         if length < UDP_HLEN \
                 or <int64_t>p.length < length + ip_hlen(ip) + pkt_network_offset(p) \
                 or udp + length > p.data + p.length:
-            return self._bad(R_LENGTH)
+            return self._bad(TC_LENGTH)
         if load_be16(udp + UDP_SUM) != 0 \
                 and not csum_transport_ok(ip, IP_PROTO_UDP, udp, <uint32_t>length):
-            return self._bad(R_CHECKSUM)
+            return self._bad(TC_CHECKSUM)
         return 0
-
-    def add_handlers(self):
-        self.add_read_handler("drops", lambda: self.n_drops)
-        if self.details:
-            self.add_read_handler("drop_details", self._drop_details)
-
-    def _drop_details(self):
-        return "".join(f"{self.reason_drops[i]}\t{REASON_TEXTS[i]}\n" for i in range(NREASONS))
