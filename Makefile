@@ -31,13 +31,15 @@ system-deps:
 	  command -v dot >/dev/null || { apt-get update -qq && apt-get install -y -qq graphviz >/dev/null; }; \
 	fi
 
+# compiles in place, incrementally: only what changed since the last build
 build: system-deps $(STAMP)
+	$(PY) setup.py -q build_ext --inplace
 	$(PY) -m clickpy.graph.elemmap elements
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip setuptools wheel Cython
-	$(PY) -m pip install -q -e '.[test]'
+	CLICKPY_NO_EXTENSIONS=1 $(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
 clean:

@@ -25,8 +25,12 @@ def _pyx_sources():
     """Every .pyx under clickpy/ and elements/, one extension per file.
 
     CLICKPY_ONLY=a.pyx,b.pyx limits a build to those files (quick rebuilds
-    while developing one element).
+    while developing one element); CLICKPY_NO_EXTENSIONS=1 builds none (the
+    Makefile installs the package that way, then compiles in place, so an
+    edited .pyx is recompiled by the next ``make``).
     """
+    if os.environ.get("CLICKPY_NO_EXTENSIONS"):
+        return []
     only = {str((ROOT / f).resolve()) for f in os.environ.get("CLICKPY_ONLY", "").split(",") if f}
     found = []
     for top, package in (("clickpy", "clickpy"), ("elements", "clickpy.elements")):
@@ -37,6 +41,24 @@ def _pyx_sources():
             module = ".".join((package, *rel.parts))
             found.append((module, str(pyx.relative_to(ROOT))))
     return found
+
+
+def _cython_include_dir():
+    """A folder where ``clickpy.elements`` names the elements/ tree, for Cython.
+
+    Installed, elements/ is the package clickpy.elements, but in the source
+    tree it sits beside clickpy/, so ``cimport clickpy.elements.ip.x`` would
+    not find ``elements/ip/x.pxd``. This folder holds ``clickpy/__init__.pxd``
+    and a link ``clickpy/elements -> elements``: with it on the include path,
+    elements of a family cimport their shared base by its installed name.
+    """
+    top = ROOT / "build" / "cython-include" / "clickpy"
+    top.mkdir(parents=True, exist_ok=True)
+    (top / "__init__.pxd").touch()
+    link = top / "elements"
+    if not link.is_symlink():
+        link.symlink_to(ROOT / "elements", target_is_directory=True)
+    return str(top.parent)
 
 
 def _extensions():
@@ -54,6 +76,7 @@ def _extensions():
             for mod, src in sources]
     return cythonize(
         exts,
+        include_path=[str(ROOT), _cython_include_dir()],
         compiler_directives={"language_level": 3, "boundscheck": False,
                              "wraparound": False, "cdivision": True},
         annotate=bool(os.environ.get("CLICKPY_CYTHON_ANNOTATE")),

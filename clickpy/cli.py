@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from clickpy.lang.errors import ClickError
+from clickpy.errors import ClickError
 
 COMMANDS = ("run", "check", "flatten", "dot", "elements", "read", "write")
 
@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(ns):
-    from clickpy.load import load, split_defines
+    from clickpy.runtime.loader import load, split_defines
     words = [ns.file] if ns.file else []
     words += ns.defines
     words, defines = split_defines(words)

@@ -1,5 +1,6 @@
 """langutil -- helpers for front-end tests: a fixed class set, flat-graph views."""
-from clickpy.lang import ClickError, read_config
+from clickpy.errors import ClickError
+from clickpy.lang import read_config
 
 CLASSES = {"Idle", "Discard", "Counter", "Queue", "Paint", "Classifier", "Tee", "Print",
            "Shaper", "InfiniteSource", "Strip", "Unqueue", "Null", "PaintSwitch", "ToDump"}

@@ -11,7 +11,7 @@ from scapy.packet import Raw
 from test_ether import Graph
 
 import clickpy
-from clickpy.lang import ClickError
+from clickpy.errors import ClickError
 from clickpy.runtime import clock
 from clickpy.runtime.handlers import HandlerError
 

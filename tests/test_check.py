@@ -1,12 +1,11 @@
 """test_check -- graph checks: classes, port ranges, push/pull, reuse and unused ports"""
 import pytest
 
+from clickpy.errors import Coord, ErrorHandler
 from clickpy.graph.check import check_graph, declaration
 from clickpy.graph.graph import Connection, Graph
 from clickpy.graph.processing import PULL, PUSH
 from clickpy.graph.spec import ElementSpec
-from clickpy.lang.coord import Coord
-from clickpy.lang.errors import ErrorHandler
 
 SPECS = {s.name: s for s in [
     ElementSpec("Src", "0/1", "h/h"),               # push source

@@ -4,7 +4,7 @@ from scapy.layers.inet import IP, TCP, UDP
 from scapy.layers.l2 import ARP, Ether
 
 import clickpy
-from clickpy.lang.errors import ClickError
+from clickpy.errors import ClickError
 from clickpy.runtime import classification as C
 from clickpy.runtime.classtree import ClassTree
 from tests.runtime_util import router

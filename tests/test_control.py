@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from clickpy.control.client import ControlClient, ControlError, parse_address
-from clickpy.control.poller import READ, Poller
 from clickpy.control.protocol import BLOCKED, DONE, IDLE, Session, printable
-from clickpy.lang.errors import ClickError
+from clickpy.errors import ClickError
+from clickpy.runtime.fdwatch import READ, FdWatcher
 from clickpy.runtime.router import Router
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +35,7 @@ def address(router):
 
 def _force_stop(router):
     router.please_stop()
-    router.driver.poller.wake()
+    router.driver.wake()
 
 
 def serve(router_or_text, body, stop="socket"):
@@ -525,7 +525,7 @@ def test_printable_matches_clicks_escapes():
 
 
 def test_poller_wakes_from_another_thread():
-    p = Poller()
+    p = FdWatcher()
     a, b = socket.socketpair()
     seen = []
     p.register(a, READ, seen.append)

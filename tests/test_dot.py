@@ -4,9 +4,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from clickpy.errors import Coord
 from clickpy.graph.dot import render, to_dot
 from clickpy.graph.graph import Graph
-from clickpy.lang.coord import Coord
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
                                reason="Graphviz 'dot' program not installed")

@@ -144,7 +144,7 @@ def test_malformed_files_fail_initialization(tmp_path, content, message):
 
 
 def test_missing_file_and_unforceable_linktype(tmp_path):
-    from clickpy.lang.errors import ClickError
+    from clickpy.errors import ClickError
     with pytest.raises(ClickError, match="No such file"):
         run(f"FromDump({tmp_path / 'nope.pcap'}) -> Discard;")
     (tmp_path / "x.pcap").write_bytes(raw_pcap([], linktype=147))

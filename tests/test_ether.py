@@ -9,10 +9,9 @@ from scapy.layers.l2 import Dot1Q, Ether
 from scapy.packet import Raw
 
 import clickpy
+from clickpy.errors import ClickError
 from clickpy.graph.registry import default_registry
 from clickpy.graph.spec import ElementSpec
-from clickpy.lang import ClickError
-from clickpy.load import load
 from clickpy.runtime.router import Router
 
 VLAN_TCI = 20                           # annotation offset (Click's VLAN_TCI_ANNO)
@@ -46,8 +45,7 @@ class Graph:
     named in the body; packets go in with ``push``."""
 
     def __init__(self, text):
-        self.router = Router(load(expr=text, registry=_registry()), text)
-        self.router.initialize()
+        self.router = Router.from_text(text, filename="<expr>", registry=_registry())
 
     def push(self, *packets, into="e", port=0):
         e = self.router.element(into)

@@ -9,7 +9,7 @@ from scapy.layers.l2 import Ether
 from test_ether import Graph
 
 import clickpy
-from clickpy.lang import ClickError
+from clickpy.errors import ClickError
 
 A, B, C = "02:00:00:00:00:0a", "02:00:00:00:00:0b", "02:00:00:00:00:0c"
 BCAST = "ff:ff:ff:ff:ff:ff"

@@ -7,7 +7,7 @@ from scapy.layers.inet import IP, UDP, IPOption_LSRR, IPOption_NOP, IPOption_RR
 from scapy.packet import Raw
 from test_icmp import SIM_START, Chain, as_packet, fire_timers
 
-from clickpy.lang import ClickError
+from clickpy.errors import ClickError
 
 ANNO_PARAMPROB = 17
 

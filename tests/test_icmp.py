@@ -7,10 +7,9 @@ from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_LSRR, IPOption_NOP
 from scapy.packet import Raw
 
 import clickpy
+from clickpy.errors import ClickError
 from clickpy.graph.registry import default_registry
 from clickpy.graph.spec import ElementSpec
-from clickpy.lang import ClickError
-from clickpy.load import load
 from clickpy.runtime import clock
 from clickpy.runtime.handlers import HandlerError
 from clickpy.runtime.router import Router
@@ -46,8 +45,7 @@ class Chain:
         if out1:
             text += " e[1] -> out1 :: Sink;"
         text += extra
-        self.router = Router(load(expr=text, registry=registry()), text)
-        self.router.initialize()
+        self.router = Router.from_text(text, filename="<expr>", registry=registry())
 
     def element(self, name):
         return self.router.element(name)

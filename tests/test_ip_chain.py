@@ -13,10 +13,9 @@ from scapy.packet import Raw
 from scapy.utils import checksum
 
 import clickpy
+from clickpy.errors import ClickError
 from clickpy.graph.registry import default_registry
 from clickpy.graph.spec import ElementSpec
-from clickpy.lang import ClickError
-from clickpy.load import load
 from clickpy.runtime.handlers import HandlerError
 from clickpy.runtime.router import Router
 
@@ -52,8 +51,7 @@ class Chain:
         text = f"InfiniteSource(ACTIVE false) -> {body} -> out0 :: Sink;"
         if out1:
             text += " e[1] -> out1 :: Sink;"
-        self.router = Router(load(expr=text, registry=_registry()), text)
-        self.router.initialize()
+        self.router = Router.from_text(text, filename="<expr>", registry=_registry())
 
     def element(self, name):
         return self.router.element(name)

@@ -11,9 +11,9 @@ from scapy.packet import Raw
 from scapy.utils import checksum
 
 import clickpy
+from clickpy.errors import ClickError
 from clickpy.graph.registry import default_registry
 from clickpy.graph.spec import ElementSpec
-from clickpy.lang.errors import ClickError
 from clickpy.runtime.router import Router
 
 DST_IP, AGGREGATE, PAINT, FIX_IP_SRC = 0, 12, 16, 18     # clickpy's annotation offsets

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_RR
 
-from clickpy.lang.errors import ClickError
+from clickpy.errors import ClickError
 from clickpy.runtime import classification as C
 from clickpy.runtime.classtree import ClassTree
 from tests.runtime_util import router

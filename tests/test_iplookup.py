@@ -8,10 +8,9 @@ from hypothesis import strategies as st
 from scapy.layers.inet import IP, UDP
 
 import clickpy
+from clickpy.errors import ClickError
 from clickpy.graph.registry import default_registry
 from clickpy.graph.spec import ElementSpec
-from clickpy.lang import ClickError
-from clickpy.load import load
 from clickpy.runtime.handlers import HandlerError
 from clickpy.runtime.router import Router
 
@@ -50,8 +49,7 @@ class Table:
     def __init__(self, cls, routes, nout=NOUT):
         text = f"InfiniteSource(ACTIVE false) -> rt :: {cls}({', '.join(routes)});"
         text += "".join(f" rt[{i}] -> o{i} :: Sink;" for i in range(nout))
-        self.router = Router(load(expr=text, registry=REGISTRY), text)
-        self.router.initialize()
+        self.router = Router.from_text(text, filename="<expr>", registry=REGISTRY)
         self.rt = self.router.element("rt")
         self.nout = nout
 
@@ -266,7 +264,7 @@ def test_configure_errors(cls):
             " 2.0.0.0/8 1, 3.0.0.0/8 x 0, 4/8 2.2.2.2 0 0);"
             " rt[0] -> Discard;")
     with pytest.raises(ClickError) as e:
-        Router(load(expr=text, registry=REGISTRY), text).initialize()
+        Router.from_text(text, filename="<expr>", registry=REGISTRY)
     assert str(e.value) == (
         f"<expr>:1: While configuring 'rt :: {cls}':\n"
         "  argument 1 should be 'ADDR/MASK [GATEWAY] OUTPUT'\n"
@@ -279,7 +277,7 @@ def test_configure_errors(cls):
 def test_noncontiguous_masks_refused(cls):
     text = f"InfiniteSource(ACTIVE false) -> rt :: {cls}(10.0.0.0/255.0.255.0 0) -> Discard;"
     with pytest.raises(ClickError):
-        Router(load(expr=text, registry=REGISTRY), text).initialize()
+        Router.from_text(text, filename="<expr>", registry=REGISTRY)
 
 
 def test_linear_noncontiguous_mask():

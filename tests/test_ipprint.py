@@ -277,7 +277,7 @@ def test_outfile(tmp_path, capfd):
 
 
 def test_outfile_that_cannot_be_opened(tmp_path):
-    from clickpy.lang.errors import ClickError
+    from clickpy.errors import ClickError
     with pytest.raises((ClickError, OSError)):
         Chain(f"e :: IPPrint(OUTFILE {tmp_path}/no/such/dir/f)")
 

@@ -137,7 +137,7 @@ def test_reader_defaults_header_lines_and_errors(tmp_path, capfd):
 
 
 def test_summary_reader_errors(tmp_path):
-    from clickpy.lang.errors import ClickError
+    from clickpy.errors import ClickError
     (tmp_path / "e.txt").write_text("")
     with pytest.raises(ClickError, match="empty file"):
         run(f"FromIPSummaryDump({tmp_path / 'e.txt'}) -> Discard;")

@@ -251,7 +251,8 @@ def test_implicit_ports_only_in_nested_scopes():
 
 
 def test_warning_suggests_input_when_connection_starts_with_arrow():
-    from clickpy.lang import ErrorHandler, read_config
+    from clickpy.errors import ErrorHandler
+    from clickpy.lang import read_config
     errh = ErrorHandler()
     read_config("Idle -> { input -> Null -> Discard; -> Paint(1) -> output } -> Discard",
                 "t.click", None, lambda n: n in ("Idle", "Null", "Discard", "Paint"), errh)

@@ -10,9 +10,9 @@ import pytest
 from runtime_util import simulated_time
 
 import clickpy
+from clickpy.errors import ClickError
 from clickpy.graph.registry import default_registry
 from clickpy.graph.spec import ElementSpec
-from clickpy.lang import ClickError
 from clickpy.runtime import clock
 from clickpy.runtime.router import Router
 

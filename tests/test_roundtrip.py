@@ -2,9 +2,9 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clickpy.errors import Coord
 from clickpy.graph.graph import Graph
 from clickpy.lang import read_config
-from clickpy.lang.coord import Coord
 from clickpy.lang.unparse import unparse
 
 CLASSES = ["Counter", "Queue", "Paint", "Tee", "Discard", "Idle", "Print"]

@@ -10,10 +10,9 @@ import pytest
 from runtime_util import router, run
 
 import clickpy
+from clickpy.errors import ClickError
 from clickpy.graph.registry import default_registry
 from clickpy.graph.spec import ElementSpec
-from clickpy.lang import ClickError
-from clickpy.load import load
 from clickpy.runtime.router import Router
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,8 +52,7 @@ def registry_with(*classes):
 def run_with(text, *classes):
     from runtime_util import simulated_time
     with simulated_time():
-        r = Router(load(expr=text, registry=registry_with(*classes)), text)
-        r.initialize()
+        r = Router.from_text(text, filename="<expr>", registry=registry_with(*classes))
         r.run()
     return r
 

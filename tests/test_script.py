@@ -7,7 +7,7 @@ import re
 import pytest
 from runtime_util import router, run
 
-from clickpy.lang.errors import ClickError
+from clickpy.errors import ClickError
 from clickpy.runtime.handlers import HandlerError
 
 pytest.importorskip("clickpy.elements.standard.script")

@@ -9,9 +9,9 @@ from runtime_util import hexdata, simulated_time
 from scapy.all import IP, UDP, Ether, Raw
 
 import clickpy
+from clickpy.errors import ClickError
 from clickpy.graph.registry import default_registry
 from clickpy.graph.spec import ElementSpec
-from clickpy.lang.errors import ClickError
 from clickpy.runtime.router import Router
 
 PAINT = 16              # annotation offsets (clickpy's layout, Click's names)

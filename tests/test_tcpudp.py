@@ -7,7 +7,7 @@ from scapy.packet import Raw
 from test_icmp import Chain, as_packet
 
 import clickpy
-from clickpy.lang import ClickError
+from clickpy.errors import ClickError
 from clickpy.runtime.handlers import HandlerError
 
 

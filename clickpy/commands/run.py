@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from clickpy.lang.errors import ClickError
+from clickpy.errors import ClickError
 from clickpy.runtime.handlers import HandlerError
 
 
@@ -24,7 +24,7 @@ def run_router(ns, loaded) -> int:
                 raise ClickError(f"--simtime: {e}", None, [f"clickpy run: --simtime: {e}"]) \
                     from None
         clock.use_simulated_time(True, start)
-    router = Router(loaded, loaded.text)
+    router = Router(loaded.checked, loaded.registry, loaded.text)
     try:
         router.initialize()
     except ClickError as e:

@@ -1,4 +1,4 @@
-"""server -- control sockets: listen on TCP or Unix sockets, serve connections from the poller"""
+"""server -- control sockets: listen on TCP or Unix sockets, serve connections in the driver loop"""
 from __future__ import annotations
 
 import os
@@ -6,8 +6,8 @@ import socket
 import stat
 import sys
 
-from clickpy.control.poller import READ, WRITE, poller_for
 from clickpy.control.protocol import BLOCKED, DONE, Session
+from clickpy.runtime.fdwatch import READ, WRITE
 
 __all__ = ["ControlServer", "attach_control_sockets", "parse_tcp_port"]
 
@@ -64,7 +64,7 @@ class _Connection:
         # a pending reply or runnable commands keep WRITE selected, so the
         # next poll comes back at once (Click's flush_write)
         events = (0 if session.in_closed else READ) | (WRITE if session.out or more else 0)
-        self.server.poller.modify(self.sock, events)
+        self.server.driver.watch(self.sock, events, self.service)
 
     def _receive(self):
         try:
@@ -98,7 +98,7 @@ class ControlServer:
 
     ``kind`` is "TCP" (``address`` a port, or "N+" for the first free port
     from N) or "UNIX" (``address`` a path). ``open()`` binds and registers
-    with the driver's poller; ``close()`` closes every connection and
+    with the driver's descriptor watching; ``close()`` closes every connection and
     removes the Unix socket file.
     """
 
@@ -113,7 +113,7 @@ class ControlServer:
         self.verbose = verbose
         self.localhost = localhost
         self.label = label              # "name :: ControlSocket", for VERBOSE lines
-        self.poller = None
+        self.driver = router.driver
         self.sock = None
         self.port = None                # bound TCP port
         self.path = None                # bound Unix socket file
@@ -135,8 +135,7 @@ class ControlServer:
             raise OSError(f"listen: {err.strerror}") from None
         sock.setblocking(False)
         self.sock = sock
-        self.poller = poller_for(self.router.driver)
-        self.poller.register(sock, READ, self._accept)
+        self.driver.watch(sock, READ, self._accept)
         return self
 
     def _open_tcp(self):
@@ -191,12 +190,12 @@ class ControlServer:
             if self.verbose:
                 where = f" from {peer[0]}.{peer[1]}" if self.kind == "TCP" else ""
                 print(f"{self.label}: opened connection {conn.fd}{where}", file=sys.stderr)
-            self.poller.register(sock, READ | WRITE, conn.service)
+            self.driver.watch(sock, READ | WRITE, conn.service)
             conn.service(WRITE)                 # send the greeting now
 
     def _drop(self, conn: _Connection):
         self.connections.pop(conn.fd, None)
-        self.poller.unregister(conn.sock)
+        self.driver.unwatch(conn.sock)
         conn.sock.close()
         if self.verbose:
             print(f"{self.label}: closed connection {conn.fd}", file=sys.stderr)
@@ -205,8 +204,7 @@ class ControlServer:
         """Closes the listener and every connection, sending what is pending
         one last time; removes the Unix socket file."""
         if self.sock is not None:
-            if self.poller is not None:
-                self.poller.unregister(self.sock)
+            self.driver.unwatch(self.sock)
             self.sock.close()
             self.sock = None
             if self.path is not None:
@@ -222,7 +220,7 @@ class ControlServer:
 def attach_control_sockets(router, tcp_port=None, unix_path=None) -> list[ControlServer]:
     """``clickpy run -p PORT`` / ``-u FILE``: control sockets beside the
     configuration's elements, closed when the router cleans up."""
-    from clickpy.lang.errors import ClickError
+    from clickpy.errors import ClickError
     servers = []
     try:
         if tcp_port is not None:
@@ -236,5 +234,6 @@ def attach_control_sockets(router, tcp_port=None, unix_path=None) -> list[Contro
             s.close()
         router.cleanup()
         raise ClickError(f"ControlSocket: {err}") from None
-    router.control_sockets.extend(servers)     # Router.cleanup() closes them
+    for server in servers:
+        router.at_cleanup(server.close)
     return servers

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from clickpy.errors import ErrorHandler
 from clickpy.graph.graph import Connection, Graph, GraphElement
 from clickpy.graph.ports import PortCount
 from clickpy.graph.processing import (
@@ -16,7 +17,6 @@ from clickpy.graph.processing import (
     resolve,
 )
 from clickpy.graph.spec import ElementSpec
-from clickpy.lang.errors import ErrorHandler
 
 __all__ = ["CheckedGraph", "check_graph", "declaration"]
 

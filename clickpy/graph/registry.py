@@ -52,8 +52,11 @@ class Registry:
 
 
 def _elements_root() -> Path:
-    import clickpy.elements
-    return Path(clickpy.elements.__file__).parent
+    """The element library's folder, found without importing it: the graph
+    layer reads the element map as data and never runs element code."""
+    import importlib.util
+    spec = importlib.util.find_spec("clickpy.elements")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 @functools.cache

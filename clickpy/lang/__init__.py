@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from clickpy.lang.errors import ClickError, ErrorHandler
+from clickpy.errors import ErrorHandler
 
-__all__ = ["ClickError", "ErrorHandler", "read_config"]
+__all__ = ["read_config"]
 
 
 def read_config(text: str, filename: str = "config", defines: dict[str, str] | None = None,

@@ -4,9 +4,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from clickpy.errors import Coord, ErrorHandler
 from clickpy.lang import ast
-from clickpy.lang.coord import Coord
-from clickpy.lang.errors import ErrorHandler
 from clickpy.lang.scope import (
     COMPOUND,
     ERROR,

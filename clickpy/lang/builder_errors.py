@@ -1,7 +1,7 @@
 """builder_errors -- Click's messages for compound ports nobody connects."""
 from __future__ import annotations
 
-from clickpy.lang.errors import ErrorHandler
+from clickpy.errors import ErrorHandler
 from clickpy.lang.scope import Body
 
 

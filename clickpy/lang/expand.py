@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from clickpy.errors import Coord, ErrorHandler
 from clickpy.graph.graph import Graph
 from clickpy.lang.builder_errors import port_error
 from clickpy.lang.confstring import assign_arguments, expand, split_args
-from clickpy.lang.coord import Coord
-from clickpy.lang.errors import ErrorHandler
 from clickpy.lang.scope import (
     COMPOUND,
     ERROR,

@@ -5,8 +5,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from clickpy.lang.coord import Coord
-from clickpy.lang.errors import ClickError
+from clickpy.errors import ClickError, Coord
 
 # token kinds; single-character tokens use the character itself as kind
 IDENT = "identifier"

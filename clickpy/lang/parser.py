@@ -1,8 +1,8 @@
 """parser -- recursive-descent parser from tokens to the syntax tree (click.5)."""
 from __future__ import annotations
 
+from clickpy.errors import ClickError, ErrorHandler
 from clickpy.lang import ast
-from clickpy.lang.errors import ClickError, ErrorHandler
 from clickpy.lang.lexer import (
     ARROW,
     ARROW2,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from clickpy.lang.coord import Coord
+from clickpy.errors import Coord
 
 PRIMITIVE, COMPOUND, TUNNEL, ERROR = "primitive", "compound", "tunnel", "error"
 

@@ -1,7 +1,5 @@
-"""addresses -- names for addresses (Click's AddressInfo), usable in every address argument."""
+"""addresses -- names for addresses (Click's AddressInfo), one table per router."""
 from __future__ import annotations
-
-import contextlib
 
 from clickpy.lang import values as v
 
@@ -60,30 +58,3 @@ class AddressTable:
 def _as_prefix(addr):
     return None if addr is None else (addr, b"\xff\xff\xff\xff")
 
-
-_current = AddressTable()
-
-
-def current() -> AddressTable:
-    return _current
-
-
-@contextlib.contextmanager
-def using(table: AddressTable):
-    """Makes ``table`` the one address arguments consult (a router's lifetime)."""
-    global _current
-    saved = _current
-    _current = table
-    try:
-        yield table
-    finally:
-        _current = saved
-
-
-def install(table: AddressTable):
-    global _current
-    _current = table
-
-
-def lookup(text: str, kind: str):
-    return _current.lookup(text, kind)

@@ -9,7 +9,8 @@ __all__ = [
     "MANDATORY", "POSITIONAL", "DEPRECATED", "MULTIPLE", "REST",
     "Bool", "Int", "Unsigned", "U8", "U16", "U32", "U64", "I8", "I16", "I32", "I64",
     "IntType", "BoundedInt", "Real", "Seconds", "Timestamp", "Bandwidth",
-    "IPAddress", "IPPrefix", "IPPrefixArg", "Netmask", "EtherAddress", "AnnoArg",
+    "IPAddress", "IPAddressList", "IPPrefix", "IPPrefixArg", "Netmask", "EtherAddress",
+    "AnnoArg", "parse_address",
     "String", "Word", "Data", "Keyword", "Filename", "AnyArg", "ElementRef",
 ]
 
@@ -34,12 +35,19 @@ class ArgError(ValueError):
 
 
 class ArgType:
-    """A value parser: `name` for messages, `parse(text)` raising ValueError."""
+    """A value parser: `name` for messages, `parse(text)` raising ValueError.
+
+    ``parse_in(text, names)`` parses with a router's AddressInfo names at
+    hand (an AddressTable, or None); only address types use them.
+    """
 
     name = "argument"
 
     def parse(self, text: str):
         return text
+
+    def parse_in(self, text: str, names):
+        return self.parse(text)
 
     def __repr__(self):
         return f"<{type(self).__name__} {self.name!r}>"
@@ -54,18 +62,28 @@ class _FuncType(ArgType):
         return self._func(text)
 
 
-def _or_name(kind: str, parse):
-    """A parser that also accepts AddressInfo names (``name``, ``name:ip``...)."""
-    def parse_or_name(text: str):
-        try:
-            return parse(text)
-        except ValueError:
-            from clickpy.runtime import addresses
-            value = addresses.lookup(text, kind)
-            if value is None:
-                raise
-            return value
-    return parse_or_name
+class _AddressType(_FuncType):
+    """An address parser that also accepts AddressInfo names (``name``,
+    ``name:ip``...) of the given ``kind`` (ip, prefix, eth)."""
+
+    def __init__(self, name: str, func, kind: str):
+        super().__init__(name, func)
+        self.kind = kind
+
+    def parse_in(self, text: str, names):
+        return parse_address(text, self.kind, self._func, names)
+
+
+def parse_address(text: str, kind: str, parse, names):
+    """``parse(text)``, or else the AddressInfo name ``text`` of ``kind`` in
+    ``names`` (an AddressTable or None); raises parse's ValueError."""
+    try:
+        return parse(text)
+    except ValueError:
+        value = names.lookup(text, kind) if names is not None else None
+        if value is None:
+            raise
+        return value
 
 
 class IntType(ArgType):
@@ -106,7 +124,22 @@ class IPPrefixArg(ArgType):
         self.allow_bare = allow_bare
 
     def parse(self, text: str) -> tuple[bytes, bytes]:
-        return _or_name("prefix", lambda t: v.parse_ip_prefix(t, self.allow_bare))(text)
+        return v.parse_ip_prefix(text, self.allow_bare)
+
+    def parse_in(self, text: str, names) -> tuple[bytes, bytes]:
+        return parse_address(text, "prefix", self.parse, names)
+
+
+class IPAddressListArg(ArgType):
+    """Space-separated IP addresses (or AddressInfo names), as a list of 4-byte values."""
+
+    name = "list of IP addresses"
+
+    def parse(self, text: str) -> list[bytes]:
+        return self.parse_in(text, None)
+
+    def parse_in(self, text: str, names) -> list[bytes]:
+        return [parse_address(word, "ip", v.parse_ip, names) for word in cs.split_spaces(text)]
 
 
 class AnnoArg(ArgType):
@@ -155,10 +188,11 @@ Real = _FuncType("real number", v.parse_real)
 Seconds = _FuncType("time in seconds", v.parse_seconds)             # float seconds
 Timestamp = _FuncType("timestamp", v.parse_timestamp)               # int nanoseconds
 Bandwidth = _FuncType("bandwidth", v.parse_bandwidth)               # int bytes/s
-IPAddress = _FuncType("IP address", _or_name("ip", v.parse_ip))      # 4 bytes
+IPAddress = _AddressType("IP address", v.parse_ip, "ip")             # 4 bytes
 IPPrefix = IPPrefixArg(allow_bare=True)                             # (4 bytes, 4 bytes)
+IPAddressList = IPAddressListArg()                                  # [4 bytes, ...]
 Netmask = _FuncType("IP netmask", v.parse_netmask)                  # 4 bytes
-EtherAddress = _FuncType("Ethernet address", _or_name("eth", v.parse_ether))   # 6 bytes
+EtherAddress = _AddressType("Ethernet address", v.parse_ether, "eth")  # 6 bytes
 String = _FuncType("string", v.parse_string)
 Word = _FuncType("word", v.parse_word)
 Data = _FuncType("data", v.parse_data)                              # bytes
@@ -272,11 +306,12 @@ class _Matcher:
         return conf[got][got_kw:].lstrip(cs.SPACE) if got_kw else conf[got]
 
 
-def parse_args(table, conf: str | list[str] | None) -> ArgValues:
+def parse_args(table, conf: str | list[str] | None, names=None) -> ArgValues:
     """Parse conf against an ARGS table; raise ArgError listing every problem.
 
     conf is a configuration string (split with split_args) or a list of
-    arguments. Positional Args take leading arguments in table order;
+    arguments; ``names`` is the router's AddressTable, for address
+    arguments given as AddressInfo names. Positional Args take leading arguments in table order;
     others are "KEYWORD value" in any order. Nothing is returned unless
     everything parses; an empty argument counts as not given, as in Click.
     """
@@ -293,7 +328,7 @@ def parse_args(table, conf: str | list[str] | None) -> ArgValues:
 
     def parse_one(arg: Arg, text: str):
         try:
-            return arg.type.parse(text)
+            return arg.type.parse_in(text, names)
         except ValueError as e:
             errors.append(f"{arg.name}: {e}")
             return None

@@ -661,31 +661,28 @@ def _parse_int(word: str):
         return None
 
 
-def _parse_ip(word: str):
-    from clickpy.runtime import addresses
+def _parse_ip(word: str, names):
     try:
         return int.from_bytes(v.parse_ip(word), "big")
     except ValueError:
-        a = addresses.lookup(word, "ip")
+        a = names.lookup(word, "ip") if names is not None else None
         return None if a is None else int.from_bytes(a, "big")
 
 
-def _named_net(word: str):
+def _named_net(word: str, names):
     """An AddressInfo name defined as a prefix (not a single address)."""
-    from clickpy.runtime import addresses
-    entry = addresses.current().names.get(word)
+    entry = names.names.get(word) if names is not None else None
     if not entry or "prefix" not in entry:
         return None
     a, m = entry["prefix"]
     return int.from_bytes(a, "big") & int.from_bytes(m, "big"), int.from_bytes(m, "big")
 
 
-def _parse_prefix(word: str):
-    from clickpy.runtime import addresses
+def _parse_prefix(word: str, names):
     try:
         a, m = v.parse_ip_prefix(word, allow_bare=False)
     except ValueError:
-        p = addresses.lookup(word, "prefix")
+        p = names.lookup(word, "prefix") if names is not None else None
         if p is None:
             return None
         a, m = p
@@ -971,9 +968,10 @@ def _lookup(word, typ, proto, report):
 class _Parser:
     """Recursive descent over one pattern's words (Click's IPFilter::Parser)."""
 
-    def __init__(self, words, pos):
+    def __init__(self, words, pos, names=None):
         self.words = words
         self.pos = pos
+        self.names = names              # the router's AddressInfo names, or None
         self.prev = _Prim()
         self.warnings = []
 
@@ -1101,7 +1099,7 @@ class _Parser:
             mw = words[self.pos + 1]
             if (m := _parse_int(mw)) is not None:
                 mask_kind, mask = "int", m
-            elif (m := _parse_ip(mw)) is not None:
+            elif (m := _parse_ip(mw, self.names)) is not None:
                 mask_kind, mask = "host", m
             if mask_kind:
                 self.pos += 2
@@ -1123,18 +1121,18 @@ class _Parser:
                 prim.data, prim.u = found
             elif (n := _parse_int(wd)) is not None:
                 prim.data, prim.u = "int", n
-            elif (p := _named_net(wd)) is not None:
+            elif (p := _named_net(wd, self.names)) is not None:
                 prim.data, (prim.u, prim.mask) = "net", p
-            elif (a := _parse_ip(wd)) is not None:
+            elif (a := _parse_ip(wd, self.names)) is not None:
                 if self._peek() == "mask" and self._peek(1) is not None \
-                        and (m := _parse_ip(self._peek(1))) is not None:
+                        and (m := _parse_ip(self._peek(1), self.names)) is not None:
                     self.pos += 2
                     prim.data, prim.u, prim.mask = "net", a, m
-                elif prim.type == "net" and (p := _parse_prefix(wd)) is not None:
+                elif prim.type == "net" and (p := _parse_prefix(wd, self.names)) is not None:
                     prim.data, (prim.u, prim.mask) = "net", p
                 else:
                     prim.data, prim.u = "host", a
-            elif (p := _parse_prefix(wd)) is not None:
+            elif (p := _parse_prefix(wd, self.names)) is not None:
                 prim.data, (prim.u, prim.mask) = "net", p
             elif rng and prim.op == OP_EQ and not prim.negated:
                 return self._port_range(prim, header, negated, first, rng)
@@ -1205,7 +1203,7 @@ class _Parser:
         prim.set_type(Field("", proto, bit, nbits))
 
 
-def parse_ipfilter_pattern(text: str, slot: int, noutputs: int, warnings=None):
+def parse_ipfilter_pattern(text: str, slot: int, noutputs: int, warnings=None, names=None):
     """``ACTION [PATTERN]`` as (expression, target)."""
     words = split_words(text)
     if not words:
@@ -1233,7 +1231,7 @@ def parse_ipfilter_pattern(text: str, slot: int, noutputs: int, warnings=None):
             return TRUE, target
         if len(words) == 2 and words[1] == "none":
             return FALSE, target
-        parser = _Parser(words, 1)
+        parser = _Parser(words, 1, names)
         e = parser._parse_expr()
         if parser.pos < len(words):
             raise ClassifierError(f"garbage after expression at '{words[parser.pos]}'")
@@ -1246,7 +1244,9 @@ def parse_ipfilter_pattern(text: str, slot: int, noutputs: int, warnings=None):
         raise ClassifierError(f"pattern {slot}: {err}") from None
 
 
-def parse_ipfilter(patterns: list[str], noutputs: int, warnings=None) -> Program:
-    """IPFilter's ``ACTION PATTERN`` arguments compiled."""
-    rules = [parse_ipfilter_pattern(p, i, noutputs, warnings) for i, p in enumerate(patterns)]
+def parse_ipfilter(patterns: list[str], noutputs: int, warnings=None, names=None) -> Program:
+    """IPFilter's ``ACTION PATTERN`` arguments compiled; ``names`` is the
+    router's AddressTable, for hosts and networks given as AddressInfo names."""
+    rules = [parse_ipfilter_pattern(p, i, noutputs, warnings, names)
+             for i, p in enumerate(patterns)]
     return compile_rules(rules)

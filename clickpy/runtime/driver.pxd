@@ -24,7 +24,8 @@ cdef class Driver:
     cdef long _seq
     cdef readonly int runcount          # Click's runcount: the driver stops at <= 0
     cdef public object stop_hook        # DriverManager: decides what a stop means
-    cdef public object poller           # fd watcher (control sockets), or None
+    cdef object _fds                    # FdWatcher, made on the first watch(); or None
     cdef readonly bint stopped
 
     cdef bint _rounds(self, int max_rounds, int64_t until_ns) noexcept nogil
+    cdef bint _watching(self)

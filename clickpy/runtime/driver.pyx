@@ -80,7 +80,7 @@ cdef class Driver:
         self._seq = 0
         self.runcount = 1
         self.stop_hook = None
-        self.poller = None
+        self._fds = None
         self.stopped = False
 
     def add_task(self, Element e):
@@ -106,6 +106,40 @@ cdef class Driver:
         self._seq += 1
         t._seq = self._seq
         heapq.heappush(self._timers, (t.expiry_ns, self._seq, t))
+
+    # -- file descriptors (Click's add_select/remove_select) -----------------
+    def watch(self, fileobj, int events, callback):
+        """Calls ``callback(events)`` from the driver loop whenever ``fileobj``
+        is ready for any of ``events`` (fdwatch.READ | fdwatch.WRITE);
+        replaces an earlier watch of the same descriptor. Events 0 stop
+        watching it. A watched descriptor keeps the driver running."""
+        if self._fds is None:
+            if not events:
+                return
+            from clickpy.runtime.fdwatch import FdWatcher
+            self._fds = FdWatcher()
+        if events:
+            self._fds.register(fileobj, events, callback)
+        else:
+            self._fds.unregister(fileobj)
+
+    def unwatch(self, fileobj):
+        """Stops watching ``fileobj`` (before closing it)."""
+        if self._fds is not None:
+            self._fds.unregister(fileobj)
+
+    def wake(self):
+        """Ends an idle wait soon; safe from any thread."""
+        if self._fds is not None:
+            self._fds.wake()
+
+    def close(self):
+        """Releases the descriptor watcher (the router's cleanup)."""
+        if self._fds is not None:
+            self._fds.close()
+
+    cdef bint _watching(self):
+        return self._fds is not None and self._fds.active()
 
     def adjust_runcount(self, int delta):
         self.runcount += delta
@@ -212,8 +246,8 @@ cdef class Driver:
                 with nogil:
                     work = self._rounds(ROUNDS_PER_CHECK, deadline)
                 PyErr_CheckSignals()
-                if self.poller is not None:
-                    self.poller.poll(0)
+                if self._fds is not None:
+                    self._fds.poll(0)
                 if work or _stop_requests:
                     continue
                 if not self._idle():
@@ -226,22 +260,22 @@ cdef class Driver:
     def _idle(self):
         """Waits for the next event; False when none can ever come."""
         next_timer = self._next_timer()
-        if next_timer is not None and self._only_daemons() \
-                and (self.poller is None or not self.poller.active()):
+        watching = self._watching()
+        if next_timer is not None and self._only_daemons() and not watching:
             return False
         if simulated():
             if next_timer is None:
-                if self.poller is None or not self.poller.active():
+                if not watching:
                     return False
-                self.poller.poll(None)      # only outside events can make work now
+                self._fds.poll(None)        # only outside events can make work now
                 return True
             advance_to(next_timer)
             return True
-        if next_timer is None and (self.poller is None or not self.poller.active()):
+        if next_timer is None and not watching:
             return False
         wait = None if next_timer is None else max(0.0, (next_timer - now_ns()) / 1e9)
-        if self.poller is not None:
-            self.poller.poll(wait)
+        if self._fds is not None:
+            self._fds.poll(wait)
         elif wait:
             time.sleep(wait)
         return True

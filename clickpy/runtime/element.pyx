@@ -117,6 +117,16 @@ cdef class Element:
     def add_write_handler(self, str hname, writer, **flags):
         self.router._handlers.add_write(self, hname, writer, **flags)
 
+    @property
+    def address_names(self):
+        """The router's AddressInfo names (an AddressTable), or None."""
+        return self.router.address_table if self.router is not None else None
+
+    def parse_value(self, argtype, str text):
+        """``text``, stripped, parsed as ``argtype`` (an args type) with the
+        router's AddressInfo names: how write handlers read their values."""
+        return argtype.parse_in(text.strip(), self.address_names)
+
     # -- tasks ---------------------------------------------------------------
     def schedule_task(self):
         """Puts this element's task in the run queue (Click's ScheduleInfo order)."""

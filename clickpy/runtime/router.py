@@ -3,50 +3,52 @@ from __future__ import annotations
 
 import sys
 
-from clickpy.graph.check import declaration
+from clickpy.errors import ClickError
+from clickpy.graph.check import CheckedGraph, declaration
+from clickpy.graph.processing import PUSH
+from clickpy.graph.registry import Registry
 from clickpy.lang.confstring import split_args
-from clickpy.lang.errors import ClickError
+from clickpy.runtime.addresses import AddressTable
+from clickpy.runtime.args import ArgError, parse_args
+from clickpy.runtime.driver import Driver
 from clickpy.runtime.handlers import HandlerError, HandlerTable, match_names
+from clickpy.runtime.loader import load
 from clickpy.runtime.router_handlers import (
     add_element_handlers,
     add_router_handlers,
     add_task_handlers,
 )
 
-VERSION = "0.2.0"
-
 
 class Router:
     """Elements wired port to port, a driver, and handlers.
 
-    Built from ``clickpy.load.load()`` output. ``initialize()`` configures
-    every element (arguments parsed from its ARGS table) and initializes
-    it, collecting errors as Click does; ``run()`` runs the driver until
+    Built from a checked graph (``clickpy.graph.check.check_graph``) and
+    the registry its classes come from. ``initialize()`` configures every
+    element (arguments parsed from its ARGS table) and initializes it,
+    collecting errors as Click does; ``run()`` runs the driver until
     something stops it.
     """
 
-    def __init__(self, loaded, config_text: str = ""):
-        from clickpy.runtime.driver import Driver
-        self.graph = loaded.graph
-        self.checked = loaded.checked
-        self.registry = loaded.registry
+    def __init__(self, checked: CheckedGraph, registry: Registry, config_text: str = ""):
+        self.graph = checked.graph
+        self.checked = checked
+        self.registry = registry
         self.config_text = config_text
         self.elements = []
         self._by_name = {}
         self._handlers = HandlerTable()
         self._driver = Driver()
-        self.control_sockets = []
-        from clickpy.runtime.addresses import AddressTable
-        self.address_table = AddressTable()
+        self._cleanups = []             # callbacks run by cleanup(), last added first
+        self.address_table = AddressTable()     # AddressInfo names, this router's own
         self.initialized = False
         self._cleaned = False
 
     @classmethod
     def from_text(cls, text: str, defines=None, filename: str = "config", registry=None):
         """Parses, checks and initializes a configuration (tests, Python API)."""
-        from clickpy.load import load
         loaded = load(None, text, defines, registry, filename=filename)
-        router = cls(loaded, text)
+        router = cls(loaded.checked, loaded.registry, text)
         router.initialize()
         return router
 
@@ -92,7 +94,6 @@ class Router:
             self._by_name[ge.name] = e
 
     def _wire(self):
-        from clickpy.graph.processing import PUSH
         for c in self.checked.connections:
             src, dst = self.elements[c.from_element], self.elements[c.to_element]
             push = self.checked.outputs[c.from_element][c.from_port] == PUSH
@@ -100,16 +101,12 @@ class Router:
             dst._link_input(c.to_port, push, src, c.from_port)
 
     def _configure(self, errors):
-        from clickpy.runtime import addresses
-        from clickpy.runtime.args import ArgError, parse_args
-        # AddressInfo names are this router's: every address argument may use them
-        addresses.install(self.address_table)
         # Click's configure phases: information elements first, then the rest in order
         for e in sorted(self.elements, key=lambda x: getattr(type(x), "configure_phase", 0)):
             try:
                 table = getattr(type(e), "ARGS", None)
                 if table is not None:
-                    args = parse_args(table, e.configuration)
+                    args = parse_args(table, e.configuration, self.address_table)
                     self._warn(e, args.warnings)
                 else:
                     args = split_args(e.configuration)
@@ -164,8 +161,14 @@ class Router:
                 e.cleanup()
             except Exception as err:        # cleanup must reach every element
                 print(f"{e.landmark}: cleanup of '{e.name}' failed: {err}", file=sys.stderr)
-        for server in self.control_sockets:     # clickpy run -p / -u
-            server.close()
+        for callback in reversed(self._cleanups):
+            callback()
+        self._driver.close()
+
+    def at_cleanup(self, callback):
+        """Runs ``callback()`` when the router cleans up, after its elements
+        (``clickpy run -p``'s control sockets close this way)."""
+        self._cleanups.append(callback)
 
     # -- elements and handlers -------------------------------------------------
     def element(self, name: str):

@@ -1,6 +1,9 @@
 """router_handlers -- the handlers every element and every router has (Click's names)."""
 from __future__ import annotations
 
+from clickpy.lang.unparse import unparse
+from clickpy.version import VERSION
+
 
 def _ports_text(router, e) -> str:
     """Click's ``ports`` handler: port counts, then each port's mode and peers."""
@@ -40,8 +43,6 @@ def add_task_handlers(router, e):
 
 
 def add_router_handlers(router):
-    from clickpy.lang.unparse import unparse
-    from clickpy.runtime.router import VERSION
     table = router._handlers
     table.add_read(None, "version", lambda: VERSION)
     table.add_read(None, "driver", lambda: "userlevel")

@@ -8,9 +8,9 @@ import os
 import sys
 from pathlib import Path
 
+from clickpy.errors import ClickError
 from clickpy.graph.registry import Registry
 from clickpy.graph.spec import ElementSpec
-from clickpy.lang.errors import ClickError
 
 CACHE = Path(os.environ.get("CLICKPY_CACHE", Path.home() / ".cache" / "clickpy"))
 

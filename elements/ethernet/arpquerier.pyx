@@ -48,7 +48,6 @@ from clickpy.runtime.packet cimport (
     pool_default,
 )
 from clickpy.lang.values import format_ip, parse_ether
-from clickpy.runtime import addresses
 from clickpy.runtime.arptable import TABLE_ARGS, ARPTableCore as _PyCore
 from clickpy.runtime.args import (
     MANDATORY,
@@ -73,7 +72,10 @@ class _IPArg(ArgType):
     name = "IP address prefix"
 
     def parse(self, text):
-        return IPPrefix.parse(text) + (text,)
+        return self.parse_in(text, None)
+
+    def parse_in(self, text, names):
+        return IPPrefix.parse_in(text, names) + (text,)
 
 
 def _jiffies(int64_t ns):
@@ -222,7 +224,7 @@ cdef class ARPQuerier(Element):
             try:
                 eth = parse_ether(text)
             except ValueError:
-                eth = addresses.lookup(text, "eth")
+                eth = self.address_names.lookup(text, "eth")
             if eth is None:
                 raise ValueError("ETH: expected Ethernet address")
         if args.TABLE is not None:
@@ -412,10 +414,10 @@ cdef class ARPQuerier(Element):
                 f"{self.n_queries} ARP queries sent\n")
 
     def _write_broadcast(self, value):
-        self.my_bcast = _raw(IPAddress.parse(value.strip()))
+        self.my_bcast = _raw(self.parse_value(IPAddress, value))
 
     def _write_ipaddr(self, value):
-        self.my_ip = _raw(IPAddress.parse(value.strip()))
+        self.my_ip = _raw(self.parse_value(IPAddress, value))
 
     def _clear(self, value):
         self.n_queries = self.n_drops = self.n_responses = 0

@@ -45,7 +45,6 @@ from clickpy.runtime.packet cimport (
 )
 from clickpy.lang import confstring
 from clickpy.lang.values import format_ether, format_ip_prefix, parse_ether, parse_ip_prefix
-from clickpy.runtime import addresses
 from clickpy.runtime.args import IPAddress
 
 
@@ -55,7 +54,7 @@ ctypedef struct Entry:
     uint8_t eth[6]
 
 
-def _parse_prefix(word):
+def _parse_prefix(word, names):
     """(addr, mask) for IP/MASK, a bare address, or an AddressInfo name (its
     IP address preferred, as Click's manual says); None otherwise."""
     try:
@@ -63,29 +62,29 @@ def _parse_prefix(word):
     except ValueError:
         pass
     if ":" not in word:
-        ip = addresses.lookup(word, "ip")
+        ip = names.lookup(word, "ip")
         if ip is not None:
             return ip, b"\xff\xff\xff\xff"
-    return addresses.lookup(word, "prefix")
+    return names.lookup(word, "prefix")
 
 
-def _parse_ether(word):
+def _parse_ether(word, names):
     try:
         return parse_ether(word)
     except ValueError:
-        return addresses.lookup(word, "eth")
+        return names.lookup(word, "eth")
 
 
-def _parse_entries(text):
+def _parse_entries(text, names):
     """One argument, "IP/MASK [IP/MASK...] ETH", as [(dst, mask, eth)]."""
     words = confstring.split_spaces(text)
     prefixes, eth = [], None
     for word in words:
-        prefix = _parse_prefix(word)
+        prefix = _parse_prefix(word, names)
         if prefix is not None:
             prefixes.append(prefix)
             continue
-        e = _parse_ether(word)
+        e = _parse_ether(word, names)
         if e is None:
             raise ValueError("expected IP/MASK ETH")
         if eth is not None:
@@ -93,7 +92,7 @@ def _parse_entries(text):
         eth = e
     if eth is None:                     # a name may be an IP and an Ethernet address
         for word in words:
-            eth = _parse_ether(word)
+            eth = _parse_ether(word, names)
             if eth is not None:
                 break
     if not prefixes:
@@ -198,7 +197,7 @@ cdef class ARPResponder(Element):
         entries, errors = [], []
         for i, arg in enumerate(conf):
             try:
-                entries.extend(_parse_entries(arg))
+                entries.extend(_parse_entries(arg, self.address_names))
             except ValueError as e:
                 errors.append(f"argument {i}: {e}")
         if errors:
@@ -314,7 +313,7 @@ cdef class ARPResponder(Element):
         cdef uint32_t a
         cdef const uint8_t *eth
         try:
-            ip = IPAddress.parse(param.strip())
+            ip = self.parse_value(IPAddress, param)
         except ValueError:
             raise ValueError("expected IP address") from None
         memcpy(&a, <const char *>ip, 4)
@@ -322,10 +321,10 @@ cdef class ARPResponder(Element):
         return "" if eth == NULL else format_ether((<const char *>eth)[:6])
 
     def _write_add(self, value):
-        self._set_table(_normalize(self.table_list + _parse_entries(value)))
+        self._set_table(_normalize(self.table_list + _parse_entries(value, self.address_names)))
 
     def _write_remove(self, value):
-        prefix = _parse_prefix(value.strip())
+        prefix = _parse_prefix(value.strip(), self.address_names)
         if prefix is None:
             raise ValueError("expected IP/MASK")
         addr, mask = prefix

@@ -105,7 +105,7 @@ cdef class HostEtherFilter(Element):
 
     def add_handlers(self):
         self.add_read_handler("ether", self._read_ether)
-        self.add_write_handler("ether", lambda v: self._set_addr(EtherAddress.parse(v.strip())))
+        self.add_write_handler("ether", lambda v: self._set_addr(self.parse_value(EtherAddress, v)))
 
     def _read_ether(self):
         return format_ether((<char *>self.addr)[:ETHER_ADDR_LEN])

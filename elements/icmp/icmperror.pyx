@@ -51,7 +51,7 @@ from clickpy.runtime.packet cimport (
     pool_default,
 )
 
-from clickpy.lang import confstring, values
+from clickpy.lang import values
 from clickpy.runtime.args import (
     MANDATORY,
     POSITIONAL,
@@ -59,6 +59,7 @@ from clickpy.runtime.args import (
     ArgType,
     Bool,
     IPAddress,
+    IPAddressList,
     Unsigned,
     Word,
 )
@@ -97,15 +98,6 @@ class ICMPTypeArg(ArgType):
             return values.parse_int(text, None)
         except ValueError:
             raise ValueError("expected ICMP type") from None
-
-
-class IPAddressListArg(ArgType):
-    """Space-separated IPv4 addresses, as a list of 4-byte values."""
-
-    name = "list of IP addresses"
-
-    def parse(self, text):
-        return [IPAddress.parse(word) for word in confstring.split_spaces(text)]
 
 
 def parse_icmp_code(int icmp_type, str text):
@@ -217,7 +209,7 @@ cdef class ICMPError(Element):
     ARGS = (Arg("SRC", IPAddress, MANDATORY | POSITIONAL),
             Arg("TYPE", ICMPTypeArg(), MANDATORY | POSITIONAL),
             Arg("CODE", Word, POSITIONAL, default="0"),
-            Arg("BADADDRS", IPAddressListArg(), POSITIONAL, default=[]),
+            Arg("BADADDRS", IPAddressList, POSITIONAL, default=[]),
             Arg("MTU", Unsigned, default=576),
             Arg("PMTU", Unsigned, default=0),
             Arg("SET_FIX_ANNO", Bool, default=True),
@@ -443,7 +435,7 @@ cdef class ICMPError(Element):
 
     def add_handlers(self):
         self.add_read_handler("src", lambda: values.format_ip(bytes(self.src[:4])))
-        self.add_write_handler("src", lambda v: self._set_src(IPAddress.parse(v.strip())))
+        self.add_write_handler("src", lambda v: self._set_src(self.parse_value(IPAddress, v)))
         self.add_read_handler("mtu", lambda: self.mtu)
         self.add_write_handler("mtu", self._write_mtu)
         self.add_read_handler("pmtu", lambda: self.pmtu)

@@ -360,10 +360,10 @@ cdef class ICMPPingSource(Element):
         self.add_write_handler("active", self._write_active)
         self.add_read_handler("src", lambda: values.format_ip(bytes(self.src[:4])))
         self.add_write_handler("src", lambda v: self._set_addr(self.src,
-                                                               IPAddress.parse(v.strip())))
+                                                               self.parse_value(IPAddress, v)))
         self.add_read_handler("dst", lambda: values.format_ip(bytes(self.dst[:4])))
         self.add_write_handler("dst", lambda v: self._set_addr(self.dst,
-                                                               IPAddress.parse(v.strip())))
+                                                               self.parse_value(IPAddress, v)))
         self.add_read_handler("count", lambda: self.count)
         self.add_write_handler("limit", self._write_limit)
         self.add_write_handler("interval", self._write_interval)

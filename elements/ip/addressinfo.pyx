@@ -32,8 +32,7 @@ cdef class AddressInfo(Element):
 
     def configure(self, args):
         from clickpy.lang.confstring import split_spaces
-        from clickpy.runtime import addresses
-        table = addresses.current()
+        table = self.address_names
         for arg in args:
             words = split_spaces(arg)
             if len(words) < 2:

@@ -18,7 +18,7 @@ from clickpy.runtime.headers cimport (
 )
 from clickpy.runtime.packet cimport ANNO_DST_IP, Batch, Packet, pkt_set_network_header, pkt_take
 from clickpy.lang import confstring, values
-from clickpy.runtime.args import POSITIONAL, Arg, ArgType, Bool, Unsigned
+from clickpy.runtime.args import POSITIONAL, Arg, ArgType, Bool, IPAddressList, Unsigned
 
 # Why a packet failed, in the order the checks run (Click's reasons and texts).
 cdef enum:
@@ -32,15 +32,6 @@ cdef enum:
 
 REASON_TEXTS = ("tiny packet", "bad IP version", "bad IP header length",
                 "bad IP length", "bad IP checksum", "bad source address")
-
-
-class IPAddressListArg(ArgType):
-    """Space-separated IPv4 addresses (BADSRC, GOODDST) as a list of 4-byte values."""
-
-    name = "list of IP addresses"
-
-    def parse(self, text):
-        return [values.parse_ip(word) for word in confstring.split_spaces(text)]
 
 
 class InterfacesArg(ArgType):
@@ -66,8 +57,8 @@ class InterfacesArg(ArgType):
 # both classes' arguments; only CHECKSUM's default differs
 _ARGS_BUT_CHECKSUM = (Arg("OFFSET", Unsigned, POSITIONAL, default=0),
                       Arg("INTERFACES", InterfacesArg(), default=None),
-                      Arg("BADSRC", IPAddressListArg(), default=None),
-                      Arg("GOODDST", IPAddressListArg(), default=None),
+                      Arg("BADSRC", IPAddressList, default=None),
+                      Arg("GOODDST", IPAddressList, default=None),
                       Arg("VERBOSE", Bool, default=False),
                       Arg("DETAILS", Bool, default=False))
 

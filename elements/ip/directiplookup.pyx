@@ -6,7 +6,7 @@ from libc.string cimport memset
 from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.packet cimport Batch, Packet
 
-from elements.ip.iproutetable cimport IPRouteSlot, rt_dst_anno, rt_forward, rts_reserve
+from clickpy.elements.ip.iproutetable cimport IPRouteSlot, rt_dst_anno, rt_forward, rts_reserve
 
 from clickpy.elements.ip.iproutetable import RouteTable
 

@@ -95,7 +95,8 @@ cdef class IPClassifier(Element):
         if len(patterns) != self.noutputs:
             raise ValueError(f"need {self.noutputs} arguments, one per output port")
         rules = [f"{i} {confstring.unquote(p)}" for i, p in enumerate(patterns)]
-        self.program = classification.parse_ipfilter(rules, self.noutputs, warnings)
+        self.program = classification.parse_ipfilter(rules, self.noutputs, warnings,
+                                                     self.address_names)
         self.tree = ClassTree(self.program, ip=True)
         self.prog = &self.tree.prog
         for w in warnings:

@@ -137,7 +137,7 @@ cdef class IPEncap(Element):
         proto = args.PROTO
         if proto < 0 or proto > 255:
             raise ValueError("bad IP protocol")
-        dst = _parse_dst(args.DST)
+        dst = _parse_dst(args.DST, self.address_names)
         ect = 0
         if args.ECT is not None:
             try:
@@ -202,12 +202,12 @@ cdef class IPEncap(Element):
         return values.format_ip(bytes(self.iph[at:at + 4]))
 
     def _write_src(self, text):
-        cdef bytes a = IPAddress.parse(text.strip())
+        cdef bytes a = self.parse_value(IPAddress, text)
         memcpy(self.iph + IP_SRC, <const char *>a, 4)
 
     def _write_dst(self, text):
         cdef bytes a
-        dst = _parse_dst(text.strip())
+        dst = _parse_dst(text.strip(), self.address_names)
         a = dst or bytes(4)
         memcpy(self.iph + IP_DST, <const char *>a, 4)
         self.use_dst_anno = dst is None
@@ -220,11 +220,11 @@ cdef class IPEncap(Element):
         self.add_write_handler("dst", self._write_dst)
 
 
-def _parse_dst(text):
-    """DST: an address, or None for DST_ANNO."""
+def _parse_dst(text, names):
+    """DST: an address (or AddressInfo name in ``names``), or None for DST_ANNO."""
     if text == "DST_ANNO":
         return None
     try:
-        return IPAddress.parse(text)
+        return IPAddress.parse_in(text, names)
     except ValueError:
         raise ValueError("DST argument should be IP address or 'DST_ANNO'") from None

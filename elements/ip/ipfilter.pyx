@@ -59,7 +59,8 @@ cdef class IPFilter(Element):
     def configure(self, args):
         warnings = []
         patterns = [confstring.unquote(a) for a in args]
-        self.program = classification.parse_ipfilter(patterns, self.noutputs, warnings)
+        self.program = classification.parse_ipfilter(patterns, self.noutputs, warnings,
+                                                     self.address_names)
         self.tree = ClassTree(self.program, ip=True)
         self.prog = &self.tree.prog
         for w in warnings:

@@ -25,17 +25,7 @@ from clickpy.runtime.inet cimport (
     IPOPT_TS_TSONLY,
 )
 from clickpy.runtime.packet cimport ANNO_ICMP_PARAMPROB, Batch, Packet, pkt_uniqueify
-from clickpy.lang import confstring
-from clickpy.runtime.args import MANDATORY, POSITIONAL, Arg, ArgType, IPAddress
-
-
-class IPAddressListArg(ArgType):
-    """Space-separated IPv4 addresses, as a list of 4-byte values."""
-
-    name = "list of IP addresses"
-
-    def parse(self, text):
-        return [IPAddress.parse(word) for word in confstring.split_spaces(text)]
+from clickpy.runtime.args import MANDATORY, POSITIONAL, Arg, IPAddress, IPAddressList
 
 
 cdef class IPGWOptions(Element):
@@ -91,7 +81,7 @@ cdef class IPGWOptions(Element):
     port_count = "1/1-2"
     processing = "a/ah"
     ARGS = (Arg("MYADDR", IPAddress, MANDATORY | POSITIONAL),
-            Arg("OTHERADDRS", IPAddressListArg(), POSITIONAL, default=[]))
+            Arg("OTHERADDRS", IPAddressList, POSITIONAL, default=[]))
 
     cdef uint8_t myaddr[4]          # MYADDR, network order
     cdef uint32_t *addrs            # MYADDR and OTHERADDRS, raw 32-bit words

@@ -76,7 +76,7 @@ def _ip(addr):
     return v.format_ip(addr.to_bytes(4, "big"))
 
 
-def parse_route(text, remove=False):
+def parse_route(text, remove=False, names=None):
     """A Route from ``ADDR/MASK [GATEWAY] OUTPUT`` text, or None (Click's cp_ip_route).
 
     The gateway may be ``-`` (none); a bare address is a /32 route; host
@@ -87,7 +87,7 @@ def parse_route(text, remove=False):
     if not words:
         return None
     try:
-        a, m = IPPrefix.parse(words[0])
+        a, m = IPPrefix.parse_in(words[0], names)
     except ValueError:
         return None
     mask = int.from_bytes(m, "big")
@@ -99,7 +99,7 @@ def parse_route(text, remove=False):
         i += 1
     elif word:
         try:
-            gw = int.from_bytes(IPAddress.parse(word), "big")
+            gw = int.from_bytes(IPAddress.parse_in(word, names), "big")
             i += 1
         except ValueError:
             pass                        # no gateway: the word must be the output
@@ -244,7 +244,7 @@ class RouteTable:
         """Adds every argument as a route; a route repeating a prefix is ignored."""
         errors = []
         for i, text in enumerate(args, 1):
-            r = parse_route(text)
+            r = parse_route(text, False, self.element.address_names)
             if self.valid(r):
                 self.add(r, False)
             else:
@@ -267,7 +267,8 @@ class RouteTable:
 
     def read_lookup(self, text):
         try:
-            addr = int.from_bytes(IPAddress.parse(cs.uncomment(text).strip()), "big")
+            addr = int.from_bytes(
+                IPAddress.parse_in(cs.uncomment(text).strip(), self.element.address_names), "big")
         except ValueError:
             raise ValueError(f"expected IP address, not '{text}'") from None
         port, gw = self.lookup(addr)
@@ -279,7 +280,7 @@ class RouteTable:
         With ``undo``, appends what reverses the change.
         """
         remove = command == CMD_REMOVE
-        r = parse_route(text, remove)
+        r = parse_route(text, remove, self.element.address_names)
         if not self.valid(r, remove):
             raise ValueError("expected 'ADDR/MASK [GATEWAY OUTPUT]'" if remove
                              else "expected 'ADDR/MASK [GATEWAY] OUTPUT'")

@@ -5,7 +5,7 @@ from libc.stdlib cimport calloc, free, malloc, qsort
 from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.packet cimport Batch, Packet
 
-from elements.ip.iproutetable cimport IPRouteSlot, rt_dst_anno, rt_forward, rts_reserve
+from clickpy.elements.ip.iproutetable cimport IPRouteSlot, rt_dst_anno, rt_forward, rts_reserve
 
 from clickpy.elements.ip.iproutetable import RouteTable
 

@@ -58,4 +58,4 @@ cdef class SetIPAddress(Element):
 
     def add_handlers(self):
         self.add_read_handler("addr", lambda: format_ip(bytes(self.addr[:4])))
-        self.add_write_handler("addr", lambda text: self._set(IPAddress.parse(text.strip())))
+        self.add_write_handler("addr", lambda text: self._set(self.parse_value(IPAddress, text)))

@@ -94,7 +94,7 @@ cdef class StoreIPAddress(Element):
             raise ValueError("OFFSET: required argument missing")
         if addr is not None:
             try:
-                a = IPAddress.parse(addr)
+                a = IPAddress.parse_in(addr, self.address_names)
             except ValueError as e:
                 raise ValueError(f"ADDR: {e}") from None
         word = offset.lower()

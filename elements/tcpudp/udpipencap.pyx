@@ -53,9 +53,12 @@ class DstArg(ArgType):
     name = "IP address or DST_ANNO"
 
     def parse(self, text):
+        return self.parse_in(text, None)
+
+    def parse_in(self, text, names):
         if text == "DST_ANNO":
             return None
-        return IPAddress.parse(text)
+        return IPAddress.parse_in(text, names)
 
 
 cdef class UDPIPEncap(Element):
@@ -181,11 +184,11 @@ cdef class UDPIPEncap(Element):
 
     def add_handlers(self):
         self.add_read_handler("src", lambda: values.format_ip(bytes(self.saddr[:4])))
-        self.add_write_handler("src", lambda v: self._set_src(IPAddress.parse(v.strip())))
+        self.add_write_handler("src", lambda v: self._set_src(self.parse_value(IPAddress, v)))
         self.add_read_handler("sport", lambda: self.sport)
         self.add_write_handler("sport", self._write_sport)
         self.add_read_handler("dst", lambda: values.format_ip(bytes(self.daddr[:4])))
-        self.add_write_handler("dst", lambda v: self._set_dst(DstArg().parse(v.strip())))
+        self.add_write_handler("dst", lambda v: self._set_dst(self.parse_value(DstArg(), v)))
         self.add_read_handler("dport", lambda: self.dport)
         self.add_write_handler("dport", self._write_dport)
 

@@ -1,10 +1,26 @@
-"""errors -- Click-style error reporting: ``file:line: message``."""
+"""errors -- places in configuration text and Click-style error reporting (``file:line: message``).
+
+The bottom layer: the front end, the graph checks, the runtime and the
+commands all report through these, so they import nothing from clickpy.
+"""
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
 
-from clickpy.lang.coord import Coord
+
+@dataclass(frozen=True, slots=True)
+class Coord:
+    """A file and line (Click's "landmark"); prints as ``file:line``."""
+
+    file: str
+    line: int = 0
+
+    def __str__(self):
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+NO_COORD = Coord("<unknown>")
 
 
 class ClickError(Exception):

@@ -1,14 +1,14 @@
-"""load -- reads a configuration the way Click's driver does: file, -e, NAME=value."""
+"""loader -- reads a configuration as Click's driver does: file, -e, NAME=value, libraries."""
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
 
+from clickpy.errors import ClickError, ErrorHandler
 from clickpy.graph.check import CheckedGraph, check_graph
 from clickpy.graph.graph import Graph
 from clickpy.graph.registry import Registry, default_registry
 from clickpy.lang import read_config
-from clickpy.lang.errors import ClickError, ErrorHandler
 
 
 @dataclass

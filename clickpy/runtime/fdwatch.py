@@ -1,4 +1,4 @@
-"""poller -- one selectors loop per driver: services ready file descriptors between task batches"""
+"""fdwatch -- the driver's descriptor watcher: services ready descriptors between task batches"""
 from __future__ import annotations
 
 import selectors
@@ -8,15 +8,16 @@ import sys
 import threading
 import traceback
 
-__all__ = ["Poller", "poller_for", "READ", "WRITE"]
+__all__ = ["FdWatcher", "READ", "WRITE"]
 
 READ = selectors.EVENT_READ
 WRITE = selectors.EVENT_WRITE
 
 
-class Poller:
-    """Watches file descriptors for the driver (Click's add_select/selected).
+class FdWatcher:
+    """Watches file descriptors for one driver (Click's add_select/selected).
 
+    Elements reach it through ``Driver.watch``/``Driver.unwatch``.
     ``register(fileobj, events, callback)`` asks for ``callback(events)``
     whenever the descriptor is ready for any of ``events``. The driver calls
     ``poll(0)`` between task batches and ``poll(wait)`` when idle;
@@ -120,11 +121,3 @@ class Poller:
         self._wake_r.close()
         self._wake_w.close()
 
-
-def poller_for(driver) -> Poller:
-    """The driver's shared poller, installed on first use."""
-    p = driver.poller
-    if p is None:
-        p = Poller()
-        driver.poller = p
-    return p
