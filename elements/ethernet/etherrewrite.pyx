@@ -71,8 +71,8 @@ cdef class EtherRewrite(Element):
 
     def add_handlers(self):
         self.add_read_handler("src", lambda: format_ether(self._get(ETHER_SRC)))
-        self.add_write_handler("src", lambda v: self._set(ETHER_SRC,
-                                                         self.parse_value(EtherAddress, v)))
+        self.add_write_handler(
+            "src", lambda v: self._set(ETHER_SRC, self.parse_value(EtherAddress, v)))
         self.add_read_handler("dst", lambda: format_ether(self._get(ETHER_DST)))
-        self.add_write_handler("dst", lambda v: self._set(ETHER_DST,
-                                                         self.parse_value(EtherAddress, v)))
+        self.add_write_handler(
+            "dst", lambda v: self._set(ETHER_DST, self.parse_value(EtherAddress, v)))

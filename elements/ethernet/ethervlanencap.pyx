@@ -160,11 +160,11 @@ cdef class EtherVLANEncap(Element):
     def add_handlers(self):
         self.add_read_handler("config", self._config)
         self.add_read_handler("src", lambda: format_ether(self._get(ETHER_SRC)))
-        self.add_write_handler("src", lambda v: self._set(ETHER_SRC,
-                                                         self.parse_value(EtherAddress, v)))
+        self.add_write_handler(
+            "src", lambda v: self._set(ETHER_SRC, self.parse_value(EtherAddress, v)))
         self.add_read_handler("dst", lambda: format_ether(self._get(ETHER_DST)))
-        self.add_write_handler("dst", lambda v: self._set(ETHER_DST,
-                                                         self.parse_value(EtherAddress, v)))
+        self.add_write_handler(
+            "dst", lambda v: self._set(ETHER_DST, self.parse_value(EtherAddress, v)))
         self.add_read_handler("ethertype", self._ethertype)
         self.add_write_handler("ethertype", self._write_ethertype)
         self.add_read_handler("vlan_tci", self._vlan_tci)
