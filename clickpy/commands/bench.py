@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 
-# numpy's OpenBLAS threads spin in the background (DESIGN.md, "Measuring")
+# numpy's OpenBLAS threads spin in the background (docs/architecture.md, "Measuring")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
@@ -55,21 +55,13 @@ class BenchError(Exception):
 
 # -- packets ------------------------------------------------------------------------
 
-def _inet_checksum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 def forward_frame(size: int = 64) -> bytes:
     """An Ethernet/IPv4/UDP frame of ``size`` bytes (no FCS), checksums correct.
 
     At 64 bytes it is configs/forward.click's frame: TTL 64, 10.0.0.2 ->
     10.0.1.2, UDP 1234 -> 5678.
     """
+    from clickpy.runtime.checksum import internet_checksum
     if size < 14 + 20 + 8:
         raise ValueError("frames need at least 42 bytes")
     payload_len = size - 42
@@ -78,10 +70,10 @@ def forward_frame(size: int = 64) -> bytes:
     udp_len = 8 + payload_len
     pseudo = IP_SRC + IP_DST + struct.pack("!BBH", 0, 17, udp_len)
     udp = struct.pack("!HHHH", 1234, 5678, udp_len, 0) + payload
-    usum = _inet_checksum(pseudo + udp) or 0xFFFF
+    usum = internet_checksum(pseudo + udp) or 0xFFFF
     udp = udp[:6] + struct.pack("!H", usum) + udp[8:]
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + udp_len, 0, 0, 64, 17, 0, IP_SRC, IP_DST)
-    ip = ip[:10] + struct.pack("!H", _inet_checksum(ip)) + ip[12:]
+    ip = ip[:10] + struct.pack("!H", internet_checksum(ip)) + ip[12:]
     return ETH_DST + ETH_SRC + b"\x08\x00" + ip + udp
 
 

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from clickpy.lang import confstring as cs
+from clickpy.runtime.checksum import internet_checksum
 
 __all__ = ["Field", "FIELDS", "find_field", "Summary", "Builder", "format_line",
-           "parse_fields", "ip_checksum", "quote_payload", "DUMP_BANNER"]
+           "parse_fields", "quote_payload", "DUMP_BANNER"]
 
 DUMP_BANNER = "!IPSummaryDump 1.3"
 
@@ -262,35 +263,25 @@ class Builder:
         return data, (nh_off if self.ip is not None and self.is_ip else -1), extra
 
 
-def ip_checksum(b) -> int:
-    """The Internet checksum of ``b`` (RFC 1071), as a 16-bit value."""
-    if len(b) % 2:
-        b = bytes(b) + b"\0"
-    s = sum(struct.unpack(f"!{len(b) // 2}H", bytes(b)))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 def set_checksums(ip: bytearray):
     """IP header, and TCP/UDP/ICMP of an unfragmented datagram."""
     hl = (ip[0] & 15) << 2
     ip[10:12] = b"\0\0"
-    struct.pack_into("!H", ip, 10, ip_checksum(ip[:hl]))
+    struct.pack_into("!H", ip, 10, internet_checksum(ip[:hl]))
     if _u16(ip, 6) & 0x3FFF:                    # MF or an offset: a fragment
         return
     t = ip[hl:]
     pseudo = bytes(ip[12:20]) + struct.pack("!BBH", 0, ip[9], len(t))
     if ip[9] == TCP and len(t) >= 18:
         ip[hl + 16:hl + 18] = b"\0\0"
-        struct.pack_into("!H", ip, hl + 16, ip_checksum(pseudo + bytes(ip[hl:])))
+        struct.pack_into("!H", ip, hl + 16, internet_checksum(pseudo + bytes(ip[hl:])))
     elif ip[9] == UDP and len(t) >= 8:
         ip[hl + 6:hl + 8] = b"\0\0"
-        c = ip_checksum(pseudo + bytes(ip[hl:]))
+        c = internet_checksum(pseudo + bytes(ip[hl:]))
         struct.pack_into("!H", ip, hl + 6, c or 0xFFFF)     # RFC 768: 0 means none
     elif ip[9] == ICMP and len(t) >= 4:
         ip[hl + 2:hl + 4] = b"\0\0"
-        struct.pack_into("!H", ip, hl + 2, ip_checksum(bytes(ip[hl:])))
+        struct.pack_into("!H", ip, hl + 2, internet_checksum(bytes(ip[hl:])))
 
 
 # -- the field table -----------------------------------------------------------

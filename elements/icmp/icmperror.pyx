@@ -52,6 +52,7 @@ from clickpy.runtime.packet cimport (
 )
 
 from clickpy.lang import values
+from clickpy.runtime import nameinfo
 from clickpy.runtime.args import (
     MANDATORY,
     POSITIONAL,
@@ -64,27 +65,6 @@ from clickpy.runtime.args import (
     Word,
 )
 
-# ICMP message types by name (Click's IPNameInfo table)
-ICMP_TYPES = {
-    "echo-reply": 0, "unreachable": 3, "sourcequench": 4, "redirect": 5, "echo": 8,
-    "routeradvert": 9, "routersolicit": 10, "timeexceeded": 11, "parameterproblem": 12,
-    "timestamp": 13, "timestamp-reply": 14, "inforeq": 15, "inforeq-reply": 16,
-    "maskreq": 17, "maskreq-reply": 18,
-}
-
-# ICMP codes by name, per type (RFC 792, RFC 1812 5.2.7.1)
-ICMP_CODES = {
-    3: {"net": 0, "host": 1, "protocol": 2, "port": 3, "needfrag": 4, "srcroutefail": 5,
-        "netunknown": 6, "hostunknown": 7, "isolated": 8, "netprohibited": 9,
-        "hostprohibited": 10, "tosnet": 11, "toshost": 12, "filterprohibited": 13,
-        "hostprecedence": 14, "precedencecutoff": 15},
-    5: {"net": 0, "host": 1, "tosnet": 2, "toshost": 3},
-    11: {"transit": 0, "reassembly": 1},
-    12: {"erroratptr": 0, "missingopt": 1, "length": 2},
-}
-
-ERROR_TYPES = (3, 4, 5, 11, 12)
-
 
 class ICMPTypeArg(ArgType):
     """An ICMP type: an integer or one of Click's names (unreachable, ...)."""
@@ -92,8 +72,8 @@ class ICMPTypeArg(ArgType):
     name = "ICMP type"
 
     def parse(self, text):
-        if text in ICMP_TYPES:
-            return ICMP_TYPES[text]
+        if text in nameinfo.ICMP_TYPES:
+            return nameinfo.ICMP_TYPES[text]
         try:
             return values.parse_int(text, None)
         except ValueError:
@@ -102,9 +82,9 @@ class ICMPTypeArg(ArgType):
 
 def parse_icmp_code(int icmp_type, str text):
     """An ICMP code for ``icmp_type``: an integer 0-255 or a name for that type."""
-    names = ICMP_CODES.get(icmp_type, {})
-    if text in names:
-        return names[text]
+    code = nameinfo.icmp_code(icmp_type, text)
+    if code is not None:
+        return code
     try:
         code = values.parse_int(text, None)
     except ValueError:
@@ -240,7 +220,7 @@ cdef class ICMPError(Element):
         cdef bytes b
         if not 0 <= args.TYPE <= 255:
             raise ValueError("ICMP type must be between 0 and 255")
-        if args.TYPE not in ERROR_TYPES:
+        if args.TYPE not in nameinfo.ICMP_ERROR_TYPES:
             raise ValueError(f"ICMP type {args.TYPE} is not an error type")
         code = parse_icmp_code(args.TYPE, args.CODE)
         addrs = args.BADADDRS

@@ -1,6 +1,4 @@
 # ipencap.pyx -- IPEncap: prepends a fixed IPv4 header to each packet
-import socket
-
 from libc.stdint cimport uint16_t, uint32_t, uint8_t
 from libc.string cimport memcpy
 
@@ -22,6 +20,7 @@ from clickpy.runtime.headers cimport (
     store_be16,
 )
 from clickpy.runtime.packet cimport ANNO_DST_IP, Batch, Packet, pkt_push, pkt_set_network_header
+from clickpy.runtime import nameinfo
 from clickpy.runtime.args import (
     MANDATORY,
     POSITIONAL,
@@ -36,11 +35,6 @@ from clickpy.runtime.args import (
 )
 from clickpy.lang import values
 
-# Click's IP protocol names (NameInfo T_IP_PROTO); /etc/protocols adds more
-PROTO_NAMES = {"dccp": 33, "gre": 47, "icmp": 1, "igmp": 2, "ipip": 4, "sctp": 132,
-               "tcp": 6, "udp": 17, "payload": 0x10002, "tcpudp": 0x10000,
-               "transp": 0x10001}
-
 
 def parse_proto(text):
     """An IP protocol: a number, one of Click's names, or a name /etc/protocols knows."""
@@ -48,12 +42,10 @@ def parse_proto(text):
         return values.parse_int(text, 32)
     except ValueError:
         pass
-    if text in PROTO_NAMES:
-        return PROTO_NAMES[text]
-    try:
-        return socket.getprotobyname(text)
-    except OSError:
-        raise ValueError("expected IP protocol") from None
+    proto = nameinfo.ip_proto(text)
+    if proto is None:
+        raise ValueError("expected IP protocol")
+    return proto
 
 
 class ProtoArg(ArgType):

@@ -6,6 +6,7 @@ from libc.stdint cimport uint32_t
 
 from clickpy.runtime.element cimport Element
 from clickpy.runtime.packet cimport ANNO_AGGREGATE, ANNO_PAINT, Batch, Packet
+from clickpy.runtime import nameinfo
 from clickpy.runtime.args import DEPRECATED, POSITIONAL, Arg, Bool, Filename, Int, String, Word
 from clickpy.lang.values import format_timestamp, parse_bool
 
@@ -13,23 +14,6 @@ cdef enum:
     CONTENTS_NONE = 0
     CONTENTS_HEX = 1
     CONTENTS_ASCII = 2
-
-# Click's names (NameInfo: IP protocols, ICMP types, ICMP codes by type)
-PROTO_NAMES = {1: "icmp", 2: "igmp", 4: "ipip", 6: "tcp", 17: "udp", 33: "dccp",
-               47: "gre", 132: "sctp"}
-ICMP_TYPE_NAMES = {0: "echo-reply", 3: "unreachable", 4: "sourcequench", 5: "redirect",
-                   8: "echo", 9: "routeradvert", 10: "routersolicit", 11: "timeexceeded",
-                   12: "parameterproblem", 13: "timestamp", 14: "timestamp-reply",
-                   15: "inforeq", 16: "inforeq-reply", 17: "maskreq", 18: "maskreq-reply"}
-ICMP_CODE_NAMES = {
-    3: {0: "net", 1: "host", 2: "protocol", 3: "port", 4: "needfrag", 5: "srcroutefail",
-        6: "netunknown", 7: "hostunknown", 8: "isolated", 9: "netprohibited",
-        10: "hostprohibited", 11: "tosnet", 12: "toshost", 13: "filterprohibited",
-        14: "hostprecedence", 15: "precedencecutoff"},
-    5: {0: "net", 1: "host", 2: "tosnet", 3: "toshost"},
-    11: {0: "transit", 1: "reassembly"},
-    12: {0: "erroratptr", 1: "missingopt", 2: "length"},
-}
 
 IP_PROTO_ICMP, IP_PROTO_TCP, IP_PROTO_UDP = 1, 6, 17
 TH_FIN, TH_SYN, TH_RST, TH_PUSH, TH_ACK = 0x01, 0x02, 0x04, 0x08, 0x10
@@ -72,8 +56,9 @@ def _ip(b, at):
 
 
 def _proto_name(proto, prefix):
-    if proto in PROTO_NAMES:
-        return PROTO_NAMES[proto]
+    name = nameinfo.ip_proto_name(proto)
+    if name is not None:
+        return name
     return f"protocol {proto}" if prefix else str(proto)
 
 
@@ -393,9 +378,9 @@ cdef class IPPrint(Element):
             if self.swap:
                 ident, seq = (ident & 0xFF) << 8 | ident >> 8, (seq & 0xFF) << 8 | seq >> 8
             return head + text + f"({ident}, {seq})"
-        names = ICMP_CODE_NAMES.get(itype, {})
+        code_name = nameinfo.icmp_code_name(itype, code)
         if itype == 3:
-            code_text = names.get(code, f"code {code}")
+            code_text = code_name or f"code {code}"
             ei = th + 8                     # the quoted IP header (RFC 792)
             elen = tlen - 8
             if elen < 20:
@@ -414,9 +399,9 @@ cdef class IPPrint(Element):
                 if mtu:
                     text += f" (mtu {mtu})"
             return head + text
-        text = "icmp " + ICMP_TYPE_NAMES.get(itype, f"type {itype}")
-        if code in names:
-            text += " " + names[code]
+        text = "icmp " + (nameinfo.icmp_type_name(itype) or f"type {itype}")
+        if code_name is not None:
+            text += " " + code_name
         elif code:
             text += f" code {code}"
         return head + text

@@ -20,17 +20,8 @@ from clickpy.runtime.headers cimport (
 from clickpy.runtime.inet cimport csum_transport
 from clickpy.runtime.packet cimport ANNO_DST_IP, Batch, Packet, pkt_push, pkt_set_network_header
 from clickpy.lang import values
+from clickpy.runtime import nameinfo
 from clickpy.runtime.args import MANDATORY, POSITIONAL, Arg, ArgType, Bool, IPAddress
-
-# Click's built-in port names (its IPNameInfo table), for SPORT and DPORT
-PORT_NAMES = {
-    "auth": 113, "bootpc": 68, "bootps": 67, "chargen": 19, "daytime": 13, "discard": 9,
-    "dns": 53, "domain": 53, "echo": 7, "finger": 79, "ftp": 21, "ftp-data": 20,
-    "https": 443, "imap3": 220, "imaps": 993, "irc": 194, "netbios-dgm": 138,
-    "netbios-ns": 137, "netbios-ssn": 139, "nntp": 119, "ntp": 123, "pop3": 110,
-    "pop3s": 995, "pptp": 1723, "rip": 520, "route": 520, "smtp": 25, "snmp": 161,
-    "snmp-trap": 162, "ssh": 22, "sunrpc": 111, "telnet": 23, "tftp": 69, "www": 80,
-}
 
 
 class UDPPortArg(ArgType):
@@ -39,8 +30,9 @@ class UDPPortArg(ArgType):
     name = "port number"
 
     def parse(self, text):
-        if text in PORT_NAMES:
-            return PORT_NAMES[text]
+        number = nameinfo.port(text, "udp")
+        if number is not None:
+            return number
         try:
             return values.parse_unsigned(text, 16)
         except ValueError:
@@ -89,14 +81,14 @@ cdef class UDPIPEncap(Element):
     =item DST
     IP address, or DST_ANNO. Destination address. Mandatory.
     =item DPORT
-    Port number 0-65535 (or a name). Destination port. Mandatory.
+    Port number 0-65535, or a name (Click's list, then /etc/services).
+    Destination port. Mandatory.
     =item CHECKSUM
     Boolean. Compute the UDP checksum. Default is true.
     =n
     A computed UDP checksum of zero is stored as 0xFFFF (RFC 768); Click
-    stores 0. Port names are Click's built-in list only, not
-    /etc/services. Packets that cannot get 28 bytes of headroom because
-    the packet pool is empty are dropped.
+    stores 0. Packets that cannot get 28 bytes of headroom because the
+    packet pool is empty are dropped.
     =e
       UDPIPEncap(1.0.0.1, 1234, 2.0.0.2, 1234)
     =h src read/write

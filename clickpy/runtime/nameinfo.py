@@ -1,0 +1,124 @@
+"""nameinfo -- protocol names and numbers, one table each (Click's NameInfo and IPNameInfo).
+
+Every element and tool that reads or prints a protocol name takes it from
+here: IP protocols, ICMP types and codes, TCP/UDP service ports, TCP flags.
+Lookups by name fall back on the system's /etc/protocols and /etc/services
+as Click's user-level driver does.
+"""
+from __future__ import annotations
+
+import functools
+import socket
+
+__all__ = [
+    "IP_PROTOS", "IP_PROTO_TCP_OR_UDP", "IP_PROTO_TRANSP", "IP_PROTO_PAYLOAD",
+    "ICMP_TYPES", "ICMP_CODES", "PORTS", "TCP_FLAGS", "TCP_FLAG_CHARS", "ICMP_ERROR_TYPES",
+    "ip_proto", "ip_proto_name", "icmp_type", "icmp_type_name", "icmp_code", "icmp_code_name",
+    "port", "tcp_flags_text",
+]
+
+# pseudo-protocols of the IP filter language (Click's IP_PROTO_* above 255)
+IP_PROTO_TCP_OR_UDP = 0x10000       # "tcpudp"
+IP_PROTO_TRANSP = 0x10001           # "transp": any transport protocol
+IP_PROTO_PAYLOAD = 0x10002          # "payload"
+
+# IP protocols by name (Click's IPNameInfo T_IP_PROTO table)
+IP_PROTOS = {
+    "dccp": 33, "gre": 47, "icmp": 1, "igmp": 2, "ipip": 4, "sctp": 132, "tcp": 6, "udp": 17,
+    "payload": IP_PROTO_PAYLOAD, "tcpudp": IP_PROTO_TCP_OR_UDP, "transp": IP_PROTO_TRANSP,
+}
+
+# ICMP message types by name (RFC 792, 950, 1256)
+ICMP_TYPES = {
+    "echo-reply": 0, "unreachable": 3, "sourcequench": 4, "redirect": 5, "echo": 8,
+    "routeradvert": 9, "routersolicit": 10, "timeexceeded": 11, "parameterproblem": 12,
+    "timestamp": 13, "timestamp-reply": 14, "inforeq": 15, "inforeq-reply": 16,
+    "maskreq": 17, "maskreq-reply": 18,
+}
+
+# ICMP codes by name, for the types that name theirs (RFC 792, RFC 1812 5.2.7.1)
+ICMP_CODES = {
+    3: {"net": 0, "host": 1, "protocol": 2, "port": 3, "needfrag": 4, "srcroutefail": 5,
+        "netunknown": 6, "hostunknown": 7, "isolated": 8, "netprohibited": 9,
+        "hostprohibited": 10, "tosnet": 11, "toshost": 12, "filterprohibited": 13,
+        "hostprecedence": 14, "precedencecutoff": 15},
+    5: {"net": 0, "host": 1, "tosnet": 2, "toshost": 3},
+    11: {"transit": 0, "reassembly": 1},
+    12: {"erroratptr": 0, "missingopt": 1, "length": 2},
+}
+
+ICMP_ERROR_TYPES = (3, 4, 5, 11, 12)    # unreachable, sourcequench, redirect, timeexceeded, ...
+
+# TCP and UDP service ports by name (Click's built-in table; /etc/services adds more)
+PORTS = {
+    "auth": 113, "bootpc": 68, "bootps": 67, "chargen": 19, "daytime": 13, "discard": 9,
+    "dns": 53, "domain": 53, "echo": 7, "finger": 79, "ftp": 21, "ftp-data": 20,
+    "https": 443, "imap3": 220, "imaps": 993, "irc": 194, "netbios-dgm": 138,
+    "netbios-ns": 137, "netbios-ssn": 139, "nntp": 119, "ntp": 123, "pop3": 110,
+    "pop3s": 995, "pptp": 1723, "rip": 520, "route": 520, "smtp": 25, "snmp": 161,
+    "snmp-trap": 162, "ssh": 22, "sunrpc": 111, "telnet": 23, "tftp": 69, "www": 80,
+}
+
+# TCP header flags by name (Click's T_TCP_OPT table: "tcp opt syn")
+TCP_FLAGS = {"fin": 0x01, "syn": 0x02, "rst": 0x04, "psh": 0x08, "ack": 0x10, "urg": 0x20}
+
+# one letter a flag, bit 0 (FIN) to bit 8 (NS), as IP summary dumps write flags
+TCP_FLAG_CHARS = "FSRPAUECN"
+
+
+@functools.cache
+def _reverse(table_id: int) -> dict[int, str]:
+    table = {0: IP_PROTOS, 1: ICMP_TYPES}[table_id]
+    out = {}
+    for name, number in table.items():
+        out.setdefault(number, name)        # the first name listed wins
+    return out
+
+
+def ip_proto(text: str) -> int | None:
+    """An IP protocol number for a name (Click's table, then /etc/protocols), or None."""
+    if text in IP_PROTOS:
+        return IP_PROTOS[text]
+    try:
+        return socket.getprotobyname(text)
+    except OSError:
+        return None
+
+
+def ip_proto_name(number: int) -> str | None:
+    """Click's name for a real IP protocol number (0-255), or None."""
+    return _reverse(0).get(number) if number < 256 else None
+
+
+def icmp_type(text: str) -> int | None:
+    return ICMP_TYPES.get(text)
+
+
+def icmp_type_name(number: int) -> str | None:
+    return _reverse(1).get(number)
+
+
+def icmp_code(icmp_type_number: int, text: str) -> int | None:
+    return ICMP_CODES.get(icmp_type_number, {}).get(text)
+
+
+def icmp_code_name(icmp_type_number: int, code: int) -> str | None:
+    for name, number in ICMP_CODES.get(icmp_type_number, {}).items():
+        if number == code:
+            return name
+    return None
+
+
+def port(text: str, proto: str = "tcp") -> int | None:
+    """A port number for a service name (Click's table, then /etc/services), or None."""
+    if text in PORTS:
+        return PORTS[text]
+    try:
+        return socket.getservbyname(text, proto)
+    except OSError:
+        return None
+
+
+def tcp_flags_text(flags: int) -> str:
+    """Flags as letters, FIN first ("SA" for SYN-ACK), as IP summary dumps print them."""
+    return "".join(c for i, c in enumerate(TCP_FLAG_CHARS) if flags & (1 << i))
