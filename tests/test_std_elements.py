@@ -549,3 +549,16 @@ def test_hub_single_port_drops():
 def test_hub_and_tee_bad_args():
     assert config_error("Idle -> h :: Hub(1) -> Rec;")[1] == "  too many arguments"
     assert config_error("Idle -> t :: Tee(x) -> Rec;")[1] == "  N: expected unsigned integer"
+
+
+def test_paintswitch_keeps_clicks_order_across_outputs(tmp_path):
+    """One batch painted 1, 0, 1, 255, 0 reaches a shared downstream element in
+    that order (255 as clones to every output first), as Click's per-packet
+    push delivers it; collecting per output would give 0, 0, ... then 1, 1, ..."""
+    dump = tmp_path / "painted.txt"
+    dump.write_text("!data paint ip_len\n" + "".join(f"{c} {20 + i}\n"
+                                                       for i, c in enumerate((1, 0, 1, 255, 0))))
+    r = run(f"FromIPSummaryDump({dump}, STOP true) -> x :: PaintSwitch;"
+            " x[0] -> [0] r :: Rec; x[1] -> [1] r;")
+    got = [(port, len(data)) for port, data, _, _ in r.element("r").got]
+    assert got == [(1, 20), (0, 21), (1, 22), (0, 23), (1, 23), (0, 24)]

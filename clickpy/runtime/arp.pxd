@@ -1,4 +1,4 @@
-# arp.pxd -- ARP over Ethernet (RFC 826): wire layout, frame building, in-order emission
+# arp.pxd -- ARP over Ethernet (RFC 826): wire layout, frame building
 #
 # Inline only, like headers.pxd. Offsets in the ARP header are bytes from
 # its start, which follows a 14-byte Ethernet header; the fixed layout
@@ -6,9 +6,7 @@
 from libc.stdint cimport uint8_t, uint16_t
 from libc.string cimport memcpy, memset
 
-from clickpy.runtime.element cimport Element
 from clickpy.runtime.headers cimport ETHER_HLEN, ETHER_TYPE, ETHERTYPE_ARP, ETHERTYPE_IP, store_be16
-from clickpy.runtime.packet cimport BATCH_MAX, Batch, Packet
 
 cdef enum:
     ARP_HLEN = 28               # Ethernet/IPv4 ARP header
@@ -53,33 +51,3 @@ cdef inline void arp_write_frame(uint8_t *frame, const uint8_t *ether_dst,
     else:
         memcpy(a + ARP_THA, tha, 6)
     memcpy(a + ARP_TPA, tpa, 4)
-
-
-# -- emitting packets to several outputs in the order they are produced ------
-# Click pushes each packet as soon as it is made; batching per output would
-# reorder packets bound for different outputs that meet downstream. An
-# Emitter keeps one pending batch and hands it on whenever the output
-# changes or it is full, so the order is Click's.
-
-ctypedef struct Emitter:
-    int port                    # output of the pending packets
-    Batch b                     # pending packets
-
-
-cdef inline void emit_init(Emitter *em) noexcept nogil:
-    em.port = -1
-    em.b.n = 0
-
-
-cdef inline void emit_flush(Element e, Emitter *em) noexcept nogil:
-    if em.b.n:
-        e.output_push(em.port, &em.b)
-        em.b.n = 0
-
-
-cdef inline void emit(Element e, Emitter *em, int port, Packet *p) noexcept nogil:
-    if em.b.n and (em.port != port or em.b.n == BATCH_MAX):
-        emit_flush(e, em)
-    em.port = port
-    em.b.p[em.b.n] = p
-    em.b.n += 1

@@ -1,4 +1,22 @@
 # element.pxd -- the Element base class: ports, batch push and pull, actions, tasks
+#
+# How an element sends packets on -- two ways, one rule:
+#
+# 1. An element that decides per packet where it goes (filters, checks,
+#    rewriters, classifiers, switches) implements ``action``: it returns the
+#    output port, or DROP. The base class runs it over each batch, in push
+#    and pull context alike (push_actions, pull_actions), and keeps Click's
+#    packet order. Most elements need nothing else.
+# 2. An element that makes packets, answers, or sends one packet to several
+#    outputs (ARP responders and queriers, bridges, Tee-like elements, tasks)
+#    writes its own push_batch or run_task and hands each packet to an
+#    Emitter: ``emit(self, &em, port, p)`` ... ``emit_flush(self, &em)``.
+#    The Emitter keeps one pending run and pushes it whenever the output
+#    changes or it is full, so downstream elements see packets in the order
+#    Click's one-at-a-time push would give them.
+#
+# ``output_push(port, batch)`` underlies both: it hands over a whole batch
+# that is already bound for one output.
 from libc.stdint cimport int64_t, uint32_t
 
 from clickpy.runtime.packet cimport BATCH_MAX, Batch, Packet, pkt_kill
@@ -22,7 +40,6 @@ cdef class Element:
     cdef int _noutputs
     cdef PortLink *_inputs              # per input: upstream output (pull inputs)
     cdef PortLink *_outputs             # per output: downstream input (push outputs)
-    cdef Batch *_split                  # per output: packets an action sends there
     cdef bint _task_scheduled           # Click task state: in the run queue
     cdef int _tickets                   # Click task tickets (share of the CPU)
     cdef object __weakref__
@@ -37,20 +54,48 @@ cdef class Element:
     cdef void output_push(self, int port, Batch *b) noexcept nogil
     cdef void output_push_one(self, int port, Packet *p) noexcept nogil
     cdef uint32_t input_pull(self, int port, Batch *b, uint32_t max) noexcept nogil
-    cdef void _flush_splits(self) noexcept nogil
 
 
 ctypedef int (*action_fn)(Element self, Packet *p) noexcept nogil
 
 
-cdef inline void batch_act(Element self, Batch *b, action_fn action) noexcept nogil:
+# -- emitting packets in the order they are produced (rule 2 above) ----------
+
+ctypedef struct Emitter:
+    int port                    # output of the pending packets
+    Batch b                     # pending packets
+
+
+cdef inline void emit_init(Emitter *em) noexcept nogil:
+    em.port = -1
+    em.b.n = 0
+
+
+cdef inline void emit_flush(Element e, Emitter *em) noexcept nogil:
+    """Pushes the pending run, if any."""
+    if em.b.n:
+        e.output_push(em.port, &em.b)
+        em.b.n = 0
+
+
+cdef inline void emit(Element e, Emitter *em, int port, Packet *p) noexcept nogil:
+    """Sends ``p`` out of ``port`` after every packet emitted before it."""
+    if em.b.n and (em.port != port or em.b.n == BATCH_MAX):
+        emit_flush(e, em)
+    em.port = port
+    em.b.p[em.b.n] = p
+    em.b.n += 1
+
+
+# -- running an action over a batch (rule 1 above) ------------------------------
+
+cdef inline void batch_act(Element self, Batch *b, action_fn action, Emitter *em) noexcept nogil:
     """Runs ``action`` on each packet of ``b`` for a pull: output 0 stays in
-    ``b`` for the puller, other (push) outputs collect in the split
-    batches, drops are killed; order within each output is kept."""
+    ``b`` for the puller, other (push) outputs go to ``em`` in order, drops
+    are killed."""
     cdef uint32_t i, keep = 0, n = b.n
     cdef int out
     cdef Packet *p
-    cdef Batch *s
     for i in range(n):
         p = b.p[i]
         out = action(self, p)
@@ -58,11 +103,7 @@ cdef inline void batch_act(Element self, Batch *b, action_fn action) noexcept no
             b.p[keep] = p
             keep += 1
         elif out > 0 and out < self._noutputs:
-            s = &self._split[out]
-            s.p[s.n] = p
-            s.n += 1
-            if s.n == BATCH_MAX:            # full: hand it on now
-                self._flush_splits()
+            emit(self, em, out, p)
         else:
             pkt_kill(p)                     # DROP, or an output this element lacks
     b.n = keep
@@ -98,14 +139,15 @@ cdef inline void push_actions(Element self, Batch *b, action_fn action) noexcept
     b.n = 0
     if run.n:
         self.output_push(current, &run)
-    self._flush_splits()                # packets an action queued with the split batches
 
 
 cdef inline uint32_t pull_actions(Element self, Batch *b, uint32_t max,
                                   action_fn action) noexcept nogil:
     """pull_batch for an action element (see push_actions)."""
+    cdef Emitter em
     if self.input_pull(0, b, max) == 0:
         return 0
-    batch_act(self, b, action)
-    self._flush_splits()
+    emit_init(&em)
+    batch_act(self, b, action, &em)
+    emit_flush(self, &em)
     return b.n

@@ -1,7 +1,6 @@
 # element.pyx -- the Element base class: ports, batch push and pull, actions, tasks
 from libc.stdint cimport uint32_t
 from libc.stdlib cimport calloc, free
-from libc.string cimport memcpy
 
 from clickpy.runtime.packet cimport BATCH_MAX, Batch, Packet, PacketView, batch_kill, pkt_kill
 
@@ -39,17 +38,12 @@ cdef class Element:
         self.configuration = ""
         self._ninputs = self._noutputs = 0
         self._inputs = self._outputs = NULL
-        self._split = NULL
         self._task_scheduled = False
         self._tickets = 1024            # Click's DEFAULT_TICKETS
 
     def __dealloc__(self):
         free(self._inputs)
         free(self._outputs)
-        if self._split != NULL:
-            for i in range(self._noutputs):
-                batch_kill(&self._split[i])
-        free(self._split)
 
     # -- set-up by the router (cold) -------------------------------------
     def _attach(self, router, str name, int eindex, landmark, str configuration):
@@ -64,8 +58,7 @@ cdef class Element:
         self._noutputs = noutputs
         self._inputs = <PortLink *>calloc(max(ninputs, 1), sizeof(PortLink))
         self._outputs = <PortLink *>calloc(max(noutputs, 1), sizeof(PortLink))
-        self._split = <Batch *>calloc(max(noutputs, 1), sizeof(Batch))
-        if self._inputs == NULL or self._outputs == NULL or self._split == NULL:
+        if self._inputs == NULL or self._outputs == NULL:
             raise MemoryError()
 
     def _link_output(self, int port, bint push, Element other, int other_port):
@@ -150,17 +143,6 @@ cdef class Element:
     # -- the data path ---------------------------------------------------------
     cdef int action(self, Packet *p) noexcept nogil:
         return 0
-
-    cdef void _flush_splits(self) noexcept nogil:
-        cdef int port
-        cdef Batch local
-        for port in range(1, self._noutputs):
-            if self._split[port].n:
-                # move to the stack first: the push may come back into this element
-                local.n = self._split[port].n
-                memcpy(local.p, self._split[port].p, local.n * sizeof(Packet *))
-                self._split[port].n = 0
-                self.output_push(port, &local)
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         push_actions(self, b, _virtual_action)

@@ -18,13 +18,9 @@ from clickpy.runtime.arp cimport (
     ARPOP_REPLY,
     ARPOP_REQUEST,
     ETHER_ARP_LEN,
-    Emitter,
     arp_write_frame,
-    emit,
-    emit_flush,
-    emit_init,
 )
-from clickpy.runtime.element cimport Element
+from clickpy.runtime.element cimport Element, Emitter, emit, emit_flush, emit_init
 from clickpy.runtime.headers cimport (
     ETHER_HLEN,
     ETHER_TYPE,

@@ -2,8 +2,7 @@
 from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free
 
-from clickpy.runtime.arp cimport Emitter, emit, emit_flush, emit_init
-from clickpy.runtime.element cimport Element
+from clickpy.runtime.element cimport Element, Emitter, emit, emit_flush, emit_init
 from clickpy.runtime.headers cimport ETHER_DST, ETHER_HLEN, ETHER_SRC
 from clickpy.runtime.packet cimport Batch, Packet, pkt_clone, pkt_kill
 from clickpy.lang.values import format_ether

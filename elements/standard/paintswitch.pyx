@@ -1,10 +1,9 @@
 # paintswitch.pyx -- PaintSwitch: the paint annotation names the output port
 from libc.stdint cimport uint8_t, uint32_t
 
-from clickpy.runtime.element cimport Element
+from clickpy.runtime.element cimport Element, Emitter, emit, emit_flush, emit_init
 from clickpy.runtime.packet cimport (
     ANNO_PAINT,
-    BATCH_MAX,
     Batch,
     Packet,
     pkt_clone,
@@ -35,9 +34,7 @@ cdef class PaintSwitch(Element):
     Annotation. A one-byte annotation name or an offset 0-47. Default is
     PAINT.
     =n
-    Within a batch, packets reach each output in arrival order, but the
-    outputs are served one after another. When the pool has no packet left
-    for a clone, the clone is skipped.
+    When the pool has no packet left for a clone, the clone is skipped.
     =e
       ... -> ps :: PaintSwitch; ps[0] -> a; ps[1] -> b;
     =a Paint, PaintTee, StaticSwitch, Switch
@@ -51,30 +48,21 @@ cdef class PaintSwitch(Element):
     def configure(self, args):
         self.anno = args.ANNO
 
-    cdef inline void _emit(self, int out, Packet *p, Batch *b, uint32_t *keep) noexcept nogil:
-        cdef Batch *s
-        if out == 0:
-            b.p[keep[0]] = p            # output 0 reuses the input batch; keep <= current index
-            keep[0] += 1
-        elif out < self._noutputs:
-            s = &self._split[out]
-            s.p[s.n] = p
-            s.n += 1
-            if s.n == BATCH_MAX:
-                self._flush_splits()
-        else:
-            pkt_kill(p)
-
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        cdef uint32_t i, n = b.n, keep = 0
+        cdef uint32_t i
         cdef int out, j, nout = self._noutputs
         cdef Packet *p
         cdef Packet *q
-        for i in range(n):
+        cdef Emitter em
+        emit_init(&em)
+        for i in range(b.n):
             p = b.p[i]
             out = p.anno[self.anno]
             if out != PAINT_ALL:
-                self._emit(out, p, b, &keep)
+                if out < nout:
+                    emit(self, &em, out, p)
+                else:
+                    pkt_kill(p)
                 continue
             if nout == 0:
                 pkt_kill(p)
@@ -82,9 +70,7 @@ cdef class PaintSwitch(Element):
             for j in range(nout - 1):
                 q = pkt_clone(p)
                 if q != NULL:
-                    self._emit(j, q, b, &keep)
-            self._emit(nout - 1, p, b, &keep)
-        b.n = keep
-        if keep:
-            self.output_push(0, b)
-        self._flush_splits()
+                    emit(self, &em, j, q)
+            emit(self, &em, nout - 1, p)
+        b.n = 0
+        emit_flush(self, &em)
