@@ -7,10 +7,9 @@ import re
 import pytest
 from runtime_util import router, run
 
+from clickpy.elements.standard.script import DriverManager, Script
 from clickpy.errors import ClickError
 from clickpy.runtime.handlers import HandlerError
-
-pytest.importorskip("clickpy.elements.standard.script")
 
 # a source of N packets into a counter, for scripts to watch
 IDLE_C = "InfiniteSource(LIMIT 0) -> c :: Counter -> Discard;"
@@ -422,3 +421,10 @@ def test_two_stop_requests_in_one_round_step_the_driver_script_twice(capfd):
         "InfiniteSource(LIMIT 1, STOP true) -> Discard;\n"
         "DriverManager(pause, pause, print \"both stop events seen\", stop);")
     assert capfd.readouterr().out == "both stop events seen\n"
+
+
+def test_script_elements_are_the_compiled_classes():
+    r = router("s :: Script(TYPE PASSIVE, return 1); d :: DriverManager(stop);")
+    assert type(r.element("s")) is Script
+    assert type(r.element("d")) is DriverManager
+    assert r.read("s.run") == "1"

@@ -374,6 +374,25 @@ def _is_name_char(c: str) -> bool:
     return c.isascii() and (c.isalnum() or c == "_")
 
 
+def dollar_paren_end(s: str, i: int, n: int) -> tuple[int, bool]:
+    """``s[i]`` follows ``$(``: the index just past the matching ``)`` (-1 when
+    unbalanced), and whether another ``$`` hides inside. Quotes and backslashes
+    hide parentheses, as in Click's cp_expand."""
+    level, q, nested = 1, "", False
+    while i < n and level:
+        c = s[i]
+        if c in "()" and not q:
+            level += 1 if c == "(" else -1
+        elif c in "\"'":
+            q = c if not q else ("" if q == c else q)
+        elif c == "\\" and i + 1 < n and q != "'":
+            i += 1
+        elif c == "$" and q != "'":
+            nested = True
+        i += 1
+    return (i if not level else -1), nested
+
+
 def expand(s: str, lookup: Callable[[str], str | None], quote_values: bool = False,
            _depth: int = 0) -> str:
     """Substitute variables in s (cp_expand), where lookup(name) gives a value or None.
@@ -420,19 +439,8 @@ def expand(s: str, lookup: Callable[[str], str | None], quote_values: bool = Fal
                 kind = "{"
                 i = j + 1
             elif d == "(":
-                level, nq, j = 1, "", i + 2
-                while j < n and level:
-                    e = s[j]
-                    if e in "()" and not nq:
-                        level += 1 if e == "(" else -1
-                    elif e in "\"'":
-                        nq = e if not nq else ("" if nq == e else nq)
-                    elif e == "\\" and j + 1 < n and nq != "'":
-                        j += 1
-                    elif e == "$" and nq != "'":
-                        nested = True
-                    j += 1
-                if level:
+                j, nested = dollar_paren_end(s, i + 2, n)
+                if j < 0:
                     break
                 name = s[i + 2:j - 1]
                 kind = "("

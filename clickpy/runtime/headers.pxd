@@ -1,4 +1,4 @@
-# headers.pxd -- Ethernet, IPv4, UDP, TCP and ICMP layouts; byte order; bounds-checked access
+# headers.pxd -- Ethernet, ARP, IPv4, UDP, TCP and ICMP layouts; byte order; bounds-checked access
 #
 # Inline only, like checksum.pxd. Offsets are bytes from the start of each
 # header (RFC 791, 768, 793, 792; IEEE 802.3). Fields are read and written
@@ -86,6 +86,31 @@ cdef enum:
     ICMP_ECHO = 8
     ICMP_TIMXCEED = 11
     ICMP_PARAMPROB = 12
+
+
+# -- ARP over Ethernet (RFC 826) ----------------------------------------------------
+# Offsets in the ARP header follow the 14-byte Ethernet header; the fixed
+# layout is the one for Ethernet hardware and IPv4 protocol addresses.
+cdef enum:
+    ARP_HLEN = 28               # Ethernet/IPv4 ARP header
+    ETHER_ARP_LEN = 42          # Ethernet header + ARP header
+    ARP_HRD = 0                 # hardware type
+    ARP_PRO = 2                 # protocol type
+    ARP_HLN = 4                 # hardware address length
+    ARP_PLN = 5                 # protocol address length
+    ARP_OP = 6                  # operation
+    ARP_SHA = 8                 # sender hardware address
+    ARP_SPA = 14                # sender protocol address
+    ARP_THA = 18                # target hardware address
+    ARP_TPA = 24                # target protocol address
+    ARPHRD_ETHER = 1
+    ARPOP_REQUEST = 1
+    ARPOP_REPLY = 2
+    ARPOP_REVREQUEST = 3        # RFC 903
+    ARPOP_REVREPLY = 4
+    ARPOP_INVREQUEST = 8        # RFC 2390
+    ARPOP_INVREPLY = 9
+    ETHERTYPE_TRAIL = 0x1000    # trailer encapsulation, as tcpdump names it
 
 
 # -- byte order -------------------------------------------------------------------

@@ -3,7 +3,15 @@ import sys
 
 from libc.stdint cimport int32_t, uint16_t, uint32_t, uint8_t
 
-from clickpy.runtime.arp cimport (
+from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.headers cimport (
+    ARPHRD_ETHER,
+    ARPOP_INVREPLY,
+    ARPOP_INVREQUEST,
+    ARPOP_REPLY,
+    ARPOP_REQUEST,
+    ARPOP_REVREPLY,
+    ARPOP_REVREQUEST,
     ARP_HLEN,
     ARP_HLN,
     ARP_HRD,
@@ -14,17 +22,10 @@ from clickpy.runtime.arp cimport (
     ARP_SPA,
     ARP_THA,
     ARP_TPA,
-    ARPHRD_ETHER,
-    ARPOP_INVREPLY,
-    ARPOP_INVREQUEST,
-    ARPOP_REPLY,
-    ARPOP_REQUEST,
-    ARPOP_REVREPLY,
-    ARPOP_REVREQUEST,
+    ETHERTYPE_IP,
     ETHERTYPE_TRAIL,
+    load_be16,
 )
-from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
-from clickpy.runtime.headers cimport ETHERTYPE_IP, load_be16
 from clickpy.runtime.packet cimport Batch, Packet, pkt_network_offset
 from clickpy.lang.values import format_ether, format_ip, format_timestamp
 from clickpy.runtime.args import POSITIONAL, Arg, Bool, Filename, String

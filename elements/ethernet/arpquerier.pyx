@@ -4,27 +4,25 @@ import sys
 from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 from libc.string cimport memcpy, memset
 
-from clickpy.runtime.arp cimport (
+from clickpy.elements.ethernet.arp cimport arp_write_frame
+from clickpy.elements.ethernet.arptable cimport ARPT_KNOWN_RETRY, ARPTableCore, arp_now_j
+from clickpy.runtime.element cimport Element, Emitter, emit, emit_flush, emit_init
+from clickpy.runtime.headers cimport (
+    ARPHRD_ETHER,
+    ARPOP_REPLY,
+    ARPOP_REQUEST,
     ARP_HLEN,
     ARP_HRD,
     ARP_OP,
     ARP_PRO,
     ARP_SHA,
     ARP_SPA,
-    ARPHRD_ETHER,
-    ARPOP_REPLY,
-    ARPOP_REQUEST,
+    ETHERTYPE_ARP,
+    ETHERTYPE_IP,
     ETHER_ARP_LEN,
-    arp_write_frame,
-)
-from clickpy.runtime.arptable cimport ARPT_KNOWN_RETRY, ARPTableCore, arp_now_j
-from clickpy.runtime.element cimport Element, Emitter, emit, emit_flush, emit_init
-from clickpy.runtime.headers cimport (
     ETHER_HLEN,
     ETHER_SRC,
     ETHER_TYPE,
-    ETHERTYPE_ARP,
-    ETHERTYPE_IP,
     load_be16,
     load_be32,
     load_raw32,
@@ -44,7 +42,7 @@ from clickpy.runtime.packet cimport (
     pool_default,
 )
 from clickpy.lang.values import format_ip, parse_ether
-from clickpy.runtime.arptable import TABLE_ARGS, ARPTableCore as _PyCore
+from clickpy.elements.ethernet.arptable import TABLE_ARGS, ARPTableCore as _PyCore
 from clickpy.runtime.args import (
     MANDATORY,
     POSITIONAL,

@@ -6,7 +6,12 @@ from libc.stdint cimport uint8_t, uint32_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy
 
-from clickpy.runtime.arp cimport (
+from clickpy.elements.ethernet.arp cimport arp_write_frame
+from clickpy.runtime.element cimport Element, Emitter, emit, emit_flush, emit_init
+from clickpy.runtime.headers cimport (
+    ARPHRD_ETHER,
+    ARPOP_REPLY,
+    ARPOP_REQUEST,
     ARP_HLEN,
     ARP_HRD,
     ARP_OP,
@@ -14,18 +19,11 @@ from clickpy.runtime.arp cimport (
     ARP_SHA,
     ARP_SPA,
     ARP_TPA,
-    ARPHRD_ETHER,
-    ARPOP_REPLY,
-    ARPOP_REQUEST,
-    ETHER_ARP_LEN,
-    arp_write_frame,
-)
-from clickpy.runtime.element cimport Element, Emitter, emit, emit_flush, emit_init
-from clickpy.runtime.headers cimport (
-    ETHER_HLEN,
-    ETHER_TYPE,
     ETHERTYPE_ARP,
     ETHERTYPE_IP,
+    ETHER_ARP_LEN,
+    ETHER_HLEN,
+    ETHER_TYPE,
     load_be16,
     load_raw32,
 )

@@ -23,7 +23,7 @@ from clickpy.runtime.inet cimport (
     ICMP_TSTAMPREPLY,
 )
 from clickpy.runtime.packet cimport Batch, Packet
-from clickpy.runtime.transportcheck cimport (
+from clickpy.elements.tcpudp.transportcheck cimport (
     TC_CHECKSUM,
     TC_LENGTH,
     TC_NOT_PROTO,

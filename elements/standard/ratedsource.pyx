@@ -15,7 +15,7 @@ from clickpy.runtime.packet cimport (
     pool_default,
 )
 
-from elements.standard.tokenbucket cimport (
+from clickpy.runtime.tokenbucket cimport (
     TokenBucket,
     tb_adjust,
     tb_assign,

@@ -5,7 +5,7 @@ from clickpy.runtime.clock cimport now_ns
 from clickpy.runtime.element cimport Element
 from clickpy.runtime.packet cimport Batch
 
-from elements.standard.tokenbucket cimport (
+from clickpy.runtime.tokenbucket cimport (
     TokenBucket,
     tb_assign,
     tb_contains,

@@ -4,7 +4,7 @@ from libc.stdint cimport uint32_t
 from clickpy.runtime.element cimport Element
 from clickpy.runtime.packet cimport Batch, Packet, pkt_kill
 
-from clickpy.runtime.script_engine import ScriptEngine
+from clickpy.elements.standard.script_engine import ScriptEngine
 
 
 cdef class Script(Element):

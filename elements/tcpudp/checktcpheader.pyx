@@ -14,7 +14,7 @@ from clickpy.runtime.headers cimport (
 )
 from clickpy.runtime.inet cimport csum_transport_ok
 from clickpy.runtime.packet cimport Batch, Packet, pkt_network_offset
-from clickpy.runtime.transportcheck cimport (
+from clickpy.elements.tcpudp.transportcheck cimport (
     TC_CHECKSUM,
     TC_LENGTH,
     TC_NOT_PROTO,

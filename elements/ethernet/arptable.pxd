@@ -1,4 +1,4 @@
-# arptable.pxd -- the ARP cache ARPTable and ARPQuerier share: IPv4 -> Ethernet, queued packets
+# arptable.pxd -- the ARP cache (ARPTableCore) that ARPTable and ARPQuerier share, cimported by both
 from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 
 from clickpy.runtime.packet cimport Packet

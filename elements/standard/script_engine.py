@@ -17,7 +17,7 @@ from clickpy.lang import confstring as cs
 from clickpy.lang import values
 from clickpy.runtime.clock import now_nanoseconds
 from clickpy.runtime.handlers import Handler, HandlerError
-from clickpy.runtime.script_expr import (
+from clickpy.elements.standard.script_expr import (
     EXPRESSIONS,
     ScriptError,
     expand,

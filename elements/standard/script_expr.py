@@ -82,23 +82,6 @@ def quote_inside(text: str) -> str:
     return q[1:-1] if q.startswith('"') else q
 
 
-def _paren_end(s: str, i: int, n: int) -> tuple[int, bool]:
-    """s[i] follows '$('; returns (index past the matching ')', or -1; saw '$')."""
-    level, q, nested = 1, "", False
-    while i < n and level:
-        c = s[i]
-        if c in "()" and not q:
-            level += 1 if c == "(" else -1
-        elif c in "\"'":
-            q = c if not q else ("" if q == c else q)
-        elif c == "\\" and i + 1 < n and q != "'":
-            i += 1
-        elif c == "$" and q != "'":
-            nested = True
-        i += 1
-    return (i if not level else -1), nested
-
-
 def expand(s: str, lookup: Callable[[str, str], str | None], quote_values: bool = False,
            depth: int = 0) -> str:
     """Replaces $name, ${name}, $(text), $?, $#, $$ in s by lookup(name, kind).
@@ -142,7 +125,7 @@ def expand(s: str, lookup: Callable[[str, str], str | None], quote_values: bool 
                 name, kind, end = s[i + 2:j], "a", j + 1
                 nested = "$" in name
             elif d == "(":
-                end, nested = _paren_end(s, i + 2, n)
+                end, nested = cs.dollar_paren_end(s, i + 2, n)
                 if end < 0:
                     break
                 name, kind = s[i + 2:end - 1], "("

@@ -1,7 +1,7 @@
 # transportcheck.pyx -- shared base of CheckTCPHeader, CheckUDPHeader, CheckICMPHeader
 import sys
 
-from clickpy.runtime.transportcheck cimport TC_NREASONS
+from clickpy.elements.tcpudp.transportcheck cimport TC_NREASONS
 
 
 cdef class TransportCheck(Element):
