@@ -13,10 +13,6 @@ import os
 import signal
 import sys
 
-from clickpy.lang import confstring as cs
-from clickpy.lang import values
-from clickpy.runtime.clock import now_nanoseconds
-from clickpy.runtime.handlers import Handler, HandlerError
 from clickpy.elements.standard.script_expr import (
     EXPRESSIONS,
     ScriptError,
@@ -25,6 +21,10 @@ from clickpy.elements.standard.script_expr import (
     shift_word,
     words,
 )
+from clickpy.lang import confstring as cs
+from clickpy.lang import values
+from clickpy.runtime.clock import now_nanoseconds
+from clickpy.runtime.handlers import Handler, HandlerError
 
 __all__ = ["ScriptEngine", "TYPES"]
 
