@@ -103,7 +103,9 @@ def _write(text: str | bytes, path: str | None):
 
 
 def cmd_check(ns) -> int:
+    from clickpy.commands.check import check_configuration
     loaded = _load(ns)
+    check_configuration(loaded, warnings=not ns.no_warnings)
     if ns.verbose:
         from clickpy.commands.describe import describe_runnability
         print(describe_runnability(loaded), file=sys.stderr)

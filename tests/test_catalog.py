@@ -1,4 +1,5 @@
-"""test_catalog -- the element declarations match Click's and are well formed."""
+"""test_catalog -- every class's declaration (the catalog's, or an element's own) matches
+Click's and is well formed; the catalog holds only classes without run-time code."""
 from __future__ import annotations
 
 import re
@@ -6,6 +7,8 @@ import re
 import pytest
 
 from clickpy.graph.catalog import CATALOG, catalog_by_name
+from clickpy.graph.elemmap import load_element_map
+from clickpy.graph.registry import _elements_root, default_registry
 from clickpy.graph.spec import ElementSpec
 
 # Every class named in CLICK_REFERENCE.md, "Elements by group" (hard-coded so the
@@ -206,13 +209,18 @@ def _two_sides(code: str) -> tuple[str, str]:
     return left, right
 
 
+def all_classes() -> dict[str, ElementSpec]:
+    """The catalog's classes and the runnable elements' own declarations."""
+    return default_registry().specs
+
+
 def test_reference_names_present():
-    missing = REFERENCE_NAMES - catalog_by_name().keys()
+    missing = REFERENCE_NAMES - all_classes().keys()
     assert not missing, sorted(missing)
 
 
 def test_extra_names_present():
-    missing = EXTRA_NAMES - catalog_by_name().keys()
+    missing = EXTRA_NAMES - all_classes().keys()
     assert not missing, sorted(missing)
 
 
@@ -222,7 +230,7 @@ def test_explicit_names_listed_in_reference():
 
 @pytest.mark.parametrize("name", sorted(EXPLICIT))
 def test_explicit_codes(name):
-    spec = catalog_by_name()[name]
+    spec = all_classes()[name]
     ports, processing = EXPLICIT[name]
     assert spec.port_count == ports
     if processing is not None:
@@ -231,11 +239,11 @@ def test_explicit_codes(name):
 
 @pytest.mark.parametrize("name", sorted(FLOW_CODES))
 def test_flow_codes(name):
-    assert catalog_by_name()[name].flow_code == FLOW_CODES[name]
+    assert all_classes()[name].flow_code == FLOW_CODES[name]
 
 
 def test_default_flow_code_elsewhere():
-    for spec in CATALOG:
+    for spec in all_classes().values():
         if spec.name not in FLOW_CODES:
             assert spec.flow_code == "x/x", spec.name
 
@@ -246,7 +254,8 @@ def test_names_unique():
     assert len(catalog_by_name()) == len(CATALOG)
 
 
-@pytest.mark.parametrize("spec", CATALOG, ids=lambda spec: spec.name)
+@pytest.mark.parametrize("spec", sorted(default_registry().specs.values(), key=lambda s: s.name),
+                         ids=lambda spec: spec.name)
 def test_codes_well_formed(spec: ElementSpec):
     for side in _two_sides(spec.port_count):
         assert _PORT_SIDE.fullmatch(side), (spec.name, spec.port_count)
@@ -269,8 +278,19 @@ def test_sorted_by_group_then_name():
     assert keys == sorted(keys)
 
 
+def test_catalog_holds_only_classes_without_code():
+    runnable = load_element_map(_elements_root()).keys()
+    assert runnable and not (runnable & catalog_by_name().keys())
+    for name in runnable:
+        spec = all_classes()[name]
+        assert spec.runnable and spec.module
+        # summary from the manual's =s section, group from the element's folder
+        assert spec.summary and "\n" not in spec.summary and not spec.summary.endswith("."), name
+        assert spec.group in GROUPS and spec.module.split(".")[2] == spec.group, name
+
+
 def test_groups_follow_click_folders():
-    by_name = catalog_by_name()
+    by_name = all_classes()
     # a few whose folder differs from the reference's paragraph
     assert by_name["Classifier"].group == "standard"
     assert by_name["DropBroadcasts"].group == "standard"

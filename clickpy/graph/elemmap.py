@@ -37,7 +37,25 @@ def scan_source(text: str, module: str) -> list[dict]:
             "flow_code": fields.get("flow_code", "x/x"),
             "doc": _dedent(doc.group(1) or doc.group(2)) if doc else None,
         })
+        entries[-1]["summary"] = summary_of(entries[-1]["doc"])
     return entries
+
+
+def summary_of(doc: str | None) -> str:
+    """The manual's one-line summary: the text under ``=s CATEGORY`` (Click's elementdoc)."""
+    if not doc:
+        return ""
+    lines = doc.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("=s"):
+            rest = [x.strip() for x in lines[i + 1:]]
+            text = []
+            for x in rest:
+                if not x or x.startswith("="):
+                    break
+                text.append(x)
+            return " ".join(text)
+    return ""
 
 
 def _dedent(doc: str) -> str:

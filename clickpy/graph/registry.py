@@ -10,10 +10,10 @@ from clickpy.graph.spec import ElementSpec
 class Registry:
     """Element classes by name.
 
-    Declarations come from Click's catalog (so ``check`` works on real
-    configurations before run-time code exists); classes found in
-    elements/ override them and are marked runnable; Python elements
-    loaded by the user come last.
+    Classes found in elements/ declare themselves (ports, processing, flow,
+    manual) and are runnable; Click's classes with no run-time code yet come
+    from the catalog (so ``check`` works on real configurations); Python
+    elements loaded by the user come last.
     """
 
     def __init__(self, specs: dict[str, ElementSpec] | None = None,
@@ -66,11 +66,9 @@ def default_registry() -> Registry:
 
     reg = Registry({spec.name: spec for spec in CATALOG})
     for name, e in load_element_map(_elements_root()).items():
-        declared = reg.get(name)
         reg.add(ElementSpec(
             name=name, port_count=e["port_count"], processing=e["processing"],
-            flow_code=e["flow_code"], group=e.get("group") or (declared.group if declared else ""),
-            summary=declared.summary if declared else "", runnable=True,
-            module=e["module"], doc=e.get("doc"), python=e.get("python", False),
+            flow_code=e["flow_code"], group=e.get("group", ""), summary=e.get("summary", ""),
+            runnable=True, module=e["module"], doc=e.get("doc"), python=e.get("python", False),
             python_name=e.get("python_name")))
     return reg

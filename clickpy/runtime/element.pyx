@@ -93,7 +93,13 @@ cdef class Element:
 
     # -- element life cycle (cold; overridden) -------------------------------
     def configure(self, args):
-        """Stores parsed arguments (``args`` from ARGS, or the raw argument list)."""
+        """Stores parsed arguments (``args`` from ARGS, or the raw argument list).
+
+        An element that declares no ARGS and does not override configure takes
+        no arguments, as Click's default Element::configure.
+        """
+        if getattr(type(self), "ARGS", None) is None and args:
+            raise ValueError("too many arguments")
 
     def initialize(self):
         """Allocates, opens files, schedules tasks and timers."""

@@ -75,7 +75,21 @@ class Router:
         self.initialized = True
         return self
 
-    def _instantiate(self, errors):
+    def check_arguments(self) -> list[str]:
+        """Parses every runnable element's arguments and configures it, without
+        initializing anything (``clickpy check``); raises ClickError with
+        every message. Returns the classes that have no run-time code."""
+        errors = []
+        self._instantiate(errors, declared_ok=True)
+        if not errors:
+            self._configure(errors)
+        if errors:
+            raise ClickError(errors[0], None, errors)
+        # in order of first use
+        return list(dict.fromkeys(ge.class_name for ge in self.graph.elements
+                                  if ge.name not in self._by_name))
+
+    def _instantiate(self, errors, declared_ok=False):
         for i, ge in enumerate(self.graph.elements):
             try:
                 cls = self.registry.element_class(ge.class_name)
@@ -84,6 +98,8 @@ class Router:
                               f"({err}); run 'make' or 'pip install -e .'")
                 continue
             if cls is None:
+                if declared_ok:
+                    continue
                 errors.append(f"{ge.coord}: element class '{ge.class_name}' cannot run yet "
                               "(declared only: no run-time code in clickpy)")
                 continue
