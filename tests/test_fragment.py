@@ -373,3 +373,51 @@ def test_fuzz_fragment_elements(packets):
                     assert len(out) <= 64 and fixed(IP(out)) == out
     counts = dump_counts(reass)
     assert counts[1] + counts[2] <= counts[0]
+
+
+# -- IPReassembler under attack and behind Strip (hardening) ------------------------------
+
+def _clickpy_run(*args, timeout=60):
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "clickpy", "run", *args],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_reassembler_gives_up_a_datagram_with_too_many_holes(tmp_path):
+    """Fragments every other 8-byte block, last first, open one more hole each,
+    splitting the hole at the head of the list: past 32 holes the datagram is
+    failed and counted; the router does not crash."""
+    from scapy.layers.l2 import Ether
+    from scapy.utils import wrpcap
+    hdr = IP(src="10.0.0.2", dst="10.0.1.2", id=77, proto=17)
+    frames = []
+    for k in reversed(range(60)):
+        f = hdr.copy()
+        f.flags, f.frag = 1, 2 * k + 1             # bytes [16k+8, 16k+16), MF
+        frames.append(Ether(src="00:01:02:03:04:05", dst="00:0a:0b:0c:0d:0e")
+                      / f / Raw(bytes([k]) * 8))
+    pcap = tmp_path / "holes.pcap"
+    wrpcap(str(pcap), frames)
+    r = _clickpy_run("-e", f"FromDump({pcap}, STOP true) -> Strip(14) -> CheckIPHeader"
+                     " -> r :: IPReassembler -> c :: Counter -> Discard;"
+                     " r[1] -> f :: Counter -> Discard;", "-h", "r.dump", "-h", "f.count")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    # the 32nd fragment would need a 33rd hole: that datagram fails (to output 1);
+    # the 28 after it start a new one, still in reassembly when the router stops
+    assert out[:6] == ["r.dump:", "frags seen total:    60", "good reassemblies:   0",
+                       "failed reassemblies: 1", "bad fragments seen:  0", "cached chunk data:"]
+    assert out[6].startswith(" 10.0.0.2 > 10.0.1.2 proto 17 77 (8,16) (24,32)")
+    assert out[-3:] == ["f.count:", "1", ""]
+
+
+def test_reassembler_keeps_the_stripped_link_header():
+    """Strip(14) -> IPReassembler -> Unstrip(14): the reassembled datagram
+    carries the offset-0 fragment's Ethernet header, not zeros."""
+    raw = big_udp(1000)
+    frags = expected_fragments(raw, 300)
+    eth = bytes.fromhex("000a0b0c0d0e" "000102030405" "0800")
+    c = Chain("s :: Strip(14) -> CheckIPHeader -> e :: IPReassembler -> Unstrip(14)")
+    c.push(*[eth + f for f in frags[::-1]], into="s")
+    assert c.out(0) == [eth + raw]

@@ -45,7 +45,8 @@ cdef enum:
     NBUCKETS = 256              # hash buckets, by IP identifier (as Click)
     NENTRIES = 1024             # datagrams in reassembly at once
     MAX_HOLES = 32              # RFC 815 hole descriptors per datagram
-    HDR_MAX = 128               # link header + IP header kept from the first fragment
+    PREFIX_MAX = 128            # bytes before the IP header kept (link header, headroom)
+    HDR_MAX = PREFIX_MAX + 60   # those bytes, then the IP header with options
     IPH_MEM_USED = 40           # memory charged per datagram besides its data (Click's)
     NO_END = 0xFFFFFFFF         # the last hole's end before the last fragment came
 
@@ -67,8 +68,9 @@ ctypedef struct Entry:
     uint32_t total              # payload length, once have_last
     uint32_t nholes
     Hole holes[MAX_HOLES]
-    uint8_t hdr[HDR_MAX]        # prefix (bytes before the IP header), then the IP header
-    uint32_t prefix_len
+    uint8_t hdr[HDR_MAX]        # bytes before the IP header, then the IP header
+    uint32_t before             # bytes before the IP header kept in hdr
+    uint32_t prefix_len         # of those, how many were packet data (not headroom)
     uint32_t hlen
     bint have_first             # hdr is the offset-0 fragment's
     uint8_t anno[ANNO_SIZE]     # annotations of the offset-0 (or first arrived) fragment
@@ -122,11 +124,12 @@ cdef class IPReassembler(Element):
     by their timestamps); TIMEOUT is a clickpy addition, and timed-out
     datagrams count as failed reassemblies. At most 1024 datagrams are in
     reassembly, each with at most 32 holes; past that the oldest datagram
-    (or the one with too many holes) is given up as failed. A first
-    fragment's link header is kept only when it and the IP header fit in
-    128 bytes. Packets without a valid network header count as bad
-    fragments. The dump handler lists received byte ranges rather than
-    Click's chunk links.
+    (or the one with too many holes) is given up as failed. Up to 128 bytes
+    before the offset-0 fragment's IP header are kept, headroom included, so
+    a link header stripped before reassembly is there for Unstrip after it;
+    a longer link header is not kept. Packets without a valid network
+    header count as bad fragments. The dump handler lists received byte
+    ranges rather than Click's chunk links.
     =e
       ... -> CheckIPHeader -> reass :: IPReassembler -> ...
       reass[1] -> ICMPError(18.26.4.24, timeexceeded, reassembly) -> ...
@@ -207,13 +210,18 @@ cdef class IPReassembler(Element):
         """The entry's data with its headers in front; the entry lets go of it."""
         cdef Packet *q = en.data
         cdef uint8_t *ip
+        cdef uint32_t payload = q.length
         en.data = NULL
-        if pkt_push(q, en.prefix_len + en.hlen) < 0:
+        # the bytes that were before the IP header go back in front of it, in
+        # the headroom too, so an Unstrip after reassembly finds the link header
+        if pkt_push(q, en.before + en.hlen) < 0:
             pkt_kill(q)
             return NULL
-        memcpy(q.data, en.hdr, en.prefix_len + en.hlen)
+        memcpy(q.data, en.hdr, en.before + en.hlen)
+        q.data += en.before - en.prefix_len
+        q.length -= en.before - en.prefix_len
         ip = q.data + en.prefix_len
-        store_be16(ip + IP_LEN, <uint16_t>(en.hlen + q.length - en.prefix_len - en.hlen))
+        store_be16(ip + IP_LEN, <uint16_t>(en.hlen + payload))
         store_be16(ip + IP_OFF, en.flags if complete else en.flags | IP_MF)
         store_be16(ip + IP_SUM, 0)
         store_be16(ip + IP_SUM, csum(ip, en.hlen))
@@ -292,6 +300,7 @@ cdef class IPReassembler(Element):
         en.holes[0].first = 0
         en.holes[0].last = NO_END
         en.have_first = False
+        en.before = 0
         en.prefix_len = 0
         en.hlen = IP_HLEN_MIN
         memcpy(en.hdr, ip, IP_HLEN_MIN)
@@ -332,18 +341,22 @@ cdef class IPReassembler(Element):
             h = old[i]
             if not more and h.first >= last:
                 continue                    # past the datagram's end
+            # every write below is bounded: a datagram needing more holes
+            # than MAX_HOLES is given up, never written past the array
             if first >= h.last or last <= h.first:
+                if en.nholes >= MAX_HOLES:
+                    return False
                 en.holes[en.nholes] = h     # untouched (steps 2 and 3)
                 en.nholes += 1
                 continue
             if first > h.first:             # step 5: a hole before the fragment
-                if en.nholes == MAX_HOLES:
+                if en.nholes >= MAX_HOLES:
                     return False
                 en.holes[en.nholes].first = h.first
                 en.holes[en.nholes].last = first
                 en.nholes += 1
             if last < h.last and more:      # step 6: a hole after it
-                if en.nholes == MAX_HOLES:
+                if en.nholes >= MAX_HOLES:
                     return False
                 en.holes[en.nholes].first = last
                 en.holes[en.nholes].last = h.last
@@ -422,9 +435,12 @@ cdef class IPReassembler(Element):
             en.have_first = True
             en.hlen = hlen
             en.prefix_len = <uint32_t>(ip - p.data)
-            if en.prefix_len + hlen > HDR_MAX:
-                en.prefix_len = 0
-            memcpy(en.hdr, ip - en.prefix_len, en.prefix_len + hlen)
+            en.before = <uint32_t>(ip - p.buf.start)
+            if en.before > PREFIX_MAX:
+                en.before = PREFIX_MAX
+            if en.prefix_len > en.before:   # a link header longer than we keep
+                en.prefix_len = en.before = 0
+            memcpy(en.hdr, ip - en.before, en.before + hlen)
             memcpy(en.anno, p.anno, ANNO_SIZE)
             en.packet_type = p.packet_type
             en.device = p.device
