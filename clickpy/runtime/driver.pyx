@@ -1,6 +1,8 @@
 # driver.pyx -- Click's scheduling model: tasks in a run queue, timers, idle waits
+import contextlib
 import heapq
 import signal
+import threading
 import time
 
 from cpython.exc cimport PyErr_CheckSignals
@@ -220,20 +222,41 @@ cdef class Driver:
                 return True
         return True
 
+    def _on_signal(self, signum, frame):
+        please_stop()
+        self.runcount = 0
+        self.stop_hook = None           # a signal always stops, scripts or not
+        self.wake()
+
+    @contextlib.contextmanager
+    def handling_signals(self):
+        """SIGINT and SIGTERM stop the driver while the block runs; the main
+        thread only (a driver on another thread is stopped from there)."""
+        old_int = signal.signal(signal.SIGINT, self._on_signal)
+        old_term = signal.signal(signal.SIGTERM, self._on_signal)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, old_int)
+            signal.signal(signal.SIGTERM, old_term)
+
     def run(self):
-        """The driver loop; returns when the router stops."""
+        """The driver loop; returns when the router stops. On the main thread
+        it handles SIGINT/SIGTERM itself; on another thread (a data path that
+        needs a bigger stack) the caller does, and idle waits stay wakeable."""
+        if threading.current_thread() is threading.main_thread():
+            with self.handling_signals():
+                self._loop()
+        else:
+            if self._fds is None:
+                from clickpy.runtime.fdwatch import FdWatcher
+                self._fds = FdWatcher()     # so wake() can end an idle wait
+            self._loop()
+
+    def _loop(self):
         global _stop_requests
         cdef bint work
         cdef int64_t deadline
-        old_int = signal.getsignal(signal.SIGINT)
-        old_term = signal.getsignal(signal.SIGTERM)
-
-        def on_signal(signum, frame):
-            please_stop()
-            self.runcount = 0
-            self.stop_hook = None       # a signal always stops, scripts or not
-        signal.signal(signal.SIGINT, on_signal)
-        signal.signal(signal.SIGTERM, on_signal)
         try:
             while True:
                 if self._take_stop_requests():
@@ -253,8 +276,6 @@ cdef class Driver:
                 if not self._idle():
                     break
         finally:
-            signal.signal(signal.SIGINT, old_int)
-            signal.signal(signal.SIGTERM, old_term)
             self.stopped = True
 
     def _idle(self):

@@ -18,6 +18,7 @@ from clickpy.runtime.router_handlers import (
     add_router_handlers,
     add_task_handlers,
 )
+from clickpy.runtime.stack import STACK_MAX, chain_bytes, needs_own_stack, run_on_own_stack
 
 
 class Router:
@@ -43,6 +44,7 @@ class Router:
         self.address_table = AddressTable()     # AddressInfo names, this router's own
         self.initialized = False
         self._cleaned = False
+        self._stack_size = 0            # >0: run the driver on a thread with this stack
 
     @classmethod
     def from_text(cls, text: str, defines=None, filename: str = "config", registry=None):
@@ -67,6 +69,8 @@ class Router:
                 add_element_handlers(self, e)
                 e.add_handlers()
             self._initialize_elements(errors)
+        if not errors:
+            self._size_stack(errors)
         if errors:
             self.cleanup()
             raise ClickError(errors[0], None, errors)
@@ -149,6 +153,19 @@ class Router:
     def _ge(self, e):
         return self.graph.elements[e.eindex]
 
+    def _size_stack(self, errors):
+        """Decides whether the data path needs a thread with a bigger stack
+        than the main thread's: pushes and pulls recurse element by element."""
+        specs = self.checked.specs
+        need = chain_bytes(len(self.elements),
+                           [(c.from_element, c.to_element) for c in self.checked.connections],
+                           lambda i: specs[i] is not None and specs[i].python)
+        self._stack_size = needs_own_stack(need)
+        if self._stack_size >= STACK_MAX:
+            errors.append(f"{self.graph.elements[0].coord.file}: the longest chain of elements "
+                          f"needs {need >> 20} MiB of stack, more than clickpy allows "
+                          f"({STACK_MAX >> 20} MiB)")
+
     # -- running ----------------------------------------------------------
     def run(self, cleanup: bool = True):
         """Runs until stopped; ``cleanup=False`` leaves cleaning up to the caller
@@ -156,7 +173,10 @@ class Router:
         if not self.initialized:
             self.initialize()
         try:
-            self._driver.run()
+            if self._stack_size:
+                run_on_own_stack(self._driver.run, self._stack_size, self._driver)
+            else:
+                self._driver.run()
         finally:
             if cleanup:
                 self.cleanup()
