@@ -1,5 +1,6 @@
 """test_control -- ControlSocket protocol 1.3 end to end over loopback TCP and Unix sockets"""
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -658,3 +659,82 @@ def test_clickpy_run_port_in_use_is_an_error():
     busy.close()
     assert r.returncode == 1
     assert r.stderr == "ControlSocket: bind: Address already in use\n"
+
+
+# -- under stress (hardening) ----------------------------------------------------------
+
+def test_a_line_without_end_is_refused_not_rescanned():
+    """A client streaming far more than any command without a line end gets
+    one error and the rest of that line is dropped; the session goes on."""
+    router = make_router(COUNT5)
+    s = Session(router)
+    s.out.clear()
+    chunk = b"A" * 4096
+    for _ in range(64):                 # 256 KiB in 4 KiB pieces, as a socket delivers it
+        s.feed(chunk)
+        while s.step() == DONE:
+            pass
+    assert bytes(s.out) == b"500 Line too long (more than 65536 bytes)\r\n"
+    assert len(s.inbuf) <= 8192         # what was refused is not kept
+    s.out.clear()
+    s.feed(b"AAAA\r\nREAD version\r\n")
+    while s.step() == DONE:
+        pass
+    assert bytes(s.out).startswith(b"200 Read handler 'version' OK\r\nDATA ")
+
+
+def test_line_end_search_does_not_restart_for_each_chunk():
+    router = make_router(COUNT5)
+    s = Session(router)
+    s.feed(b"READ ver")
+    assert s.step() == BLOCKED and s.scanned == len(s.inbuf)
+    s.feed(b"sion\r\n")
+    assert s.step() == DONE and s.inbuf == b"" and s.scanned == 0
+
+
+def _few_descriptors():
+    import resource
+    resource.setrlimit(resource.RLIMIT_NOFILE, (40, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+
+
+def test_out_of_descriptors_the_listener_backs_off_and_says_so_once(running):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "clickpy", "run", "-p", str(port), "-e",
+                             "Idle -> Discard; DriverManager(wait 8s, stop)"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            preexec_fn=_few_descriptors)
+    try:
+        wait_for(("127.0.0.1", port), proc)
+        clients = []
+        for _ in range(60):             # more than the server's 40 descriptors
+            c = socket.create_connection(("127.0.0.1", port), timeout=5)
+            clients.append(c)
+        time.sleep(1.5)
+        for c in clients:
+            c.close()
+        time.sleep(1.5)
+        # once descriptors are free again, new clients are served
+        with ControlClient(("127.0.0.1", port)) as c:
+            assert c.read("version")
+            c.write("stop")
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert err.splitlines().count("ControlSocket: accept: Too many open files") == 1, err[:2000]
+    assert len(err.splitlines()) == 1
+
+
+@pytest.mark.skipif(shutil.which("ss") is None, reason="ss (iproute2) is not installed")
+def test_listen_backlog_holds_a_burst_of_connects():
+    """The kernel's queue for the listening socket (ss's Send-Q) is far above
+    the 16 that made bursts of clients wait for SYN retries."""
+    router = make_router(COUNT5 + TCP)
+    try:
+        port = int(router.read("cs.port"))
+        out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True,
+                             text=True, check=True).stdout.split()
+        assert out[0] == "LISTEN" and int(out[2]) >= 128
+    finally:
+        router.cleanup()

@@ -38,6 +38,10 @@ IDLE = 2            # no input left
 
 _MORE = object()    # a command's data has not all arrived: retry it later
 
+# Click's commands are short; a client streaming a megabyte without a line end
+# is broken or hostile. Past this, the line is refused and skipped to its end.
+MAX_LINE = 65536
+
 _EOL = re.compile(rb"[\r\n]")
 _WORD = re.compile(rb"\S+")         # C isspace(): space \t \n \v \f \r
 _DECIMAL = re.compile(rb"[+-]?[0-9]+")
@@ -116,6 +120,8 @@ class Session:
         self.inpos = 0                  # start of the unconsumed part of inbuf
         self.in_closed = False          # peer closed, or QUIT
         self.out = bytearray(GREETING)  # replies not yet sent
+        self.scanned = 0                # inbuf before this has no line end after inpos
+        self.skipping = False           # dropping an over-long line up to its end
 
     # -- input ---------------------------------------------------------------
     def feed(self, data: bytes):
@@ -138,15 +144,14 @@ class Session:
         start = self.inpos
         if start >= len(self.inbuf):
             return IDLE
-        m = _EOL.search(self.inbuf, start)
-        if m is None:
-            if not self.in_closed:
-                return BLOCKED
-            end = len(self.inbuf)
-        else:
-            end = m.end()
-            if self.inbuf[end - 1] == 13 and end < len(self.inbuf) and self.inbuf[end] == 10:
-                end += 1                # CRLF
+        # search only what arrived since the last look: a long line costs
+        # one pass, not one pass per received chunk
+        m = _EOL.search(self.inbuf, max(start, self.scanned))
+        if m is None or self.skipping:
+            return self._long_line(m)
+        end = m.end()
+        if self.inbuf[end - 1] == 13 and end < len(self.inbuf) and self.inbuf[end] == 10:
+            end += 1                    # CRLF
         line = bytes(self.inbuf[start:end])
         self.inpos = end
         if self._command(line) is _MORE:
@@ -155,12 +160,40 @@ class Session:
         self._compact()
         return DONE
 
+    def _long_line(self, m):
+        """No line end yet (``m`` None), or skipping a refused line: BLOCKED,
+        DONE, or a partial last line run at end of input."""
+        if self.skipping:
+            if m is None:
+                self.inpos = self.scanned = len(self.inbuf)
+                self._compact()
+                return BLOCKED if not self.in_closed else IDLE
+            self.skipping = False
+            self.inpos = m.end()
+            self._compact()
+            return DONE
+        if len(self.inbuf) - self.inpos > MAX_LINE:
+            self._message(CSERR_SYNTAX, f"Line too long (more than {MAX_LINE} bytes)")
+            self.skipping = True
+            self.inpos = self.scanned = len(self.inbuf)
+            self._compact()
+            return DONE
+        self.scanned = len(self.inbuf)
+        if not self.in_closed:
+            return BLOCKED
+        line = bytes(self.inbuf[self.inpos:])
+        self.inpos = len(self.inbuf)
+        if self._command(line) is not _MORE:
+            self._compact()
+        return DONE
+
     def _compact(self):
         if self.inpos >= len(self.inbuf):
             self.inbuf.clear()
-            self.inpos = 0
+            self.inpos = self.scanned = 0
         elif self.inpos > 8192:
             del self.inbuf[:self.inpos]
+            self.scanned = max(0, self.scanned - self.inpos)
             self.inpos = 0
 
     def _take(self, n: int):
@@ -247,7 +280,7 @@ class Session:
             self._message(CSERR_OK, "Goodbye!")
             self.in_closed = True
             self.inbuf.clear()
-            self.inpos = 0
+            self.inpos = self.scanned = 0
             return None
         elif command == "HELP":
             for i, text in enumerate(_HELP):

@@ -1,6 +1,7 @@
 """server -- control sockets: listen on TCP or Unix sockets, serve connections in the driver loop"""
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import stat
@@ -13,7 +14,8 @@ __all__ = ["ControlServer", "attach_control_sockets", "parse_tcp_port"]
 
 COMMANDS_PER_WAKEUP = 64        # then other descriptors and tasks get a turn
 RECV_SIZE = 65536
-LISTEN_BACKLOG = 16
+LISTEN_BACKLOG = socket.SOMAXCONN  # bursts of connects queue instead of waiting on SYN retries
+ACCEPT_RETRY_S = 1.0            # out of descriptors: look again after this, or when one closes
 PORT_TRIES = 10                 # "PORT+" tries this many further ports (Click)
 
 
@@ -118,6 +120,9 @@ class ControlServer:
         self.port = None                # bound TCP port
         self.path = None                # bound Unix socket file
         self.connections: dict[int, _Connection] = {}
+        self.accept_paused = False      # out of descriptors: the listener is not watched
+        self.accept_failing = False     # said so already; quiet until an accept succeeds
+        self.retry_timer = None
 
     # -- set-up ------------------------------------------------------------------
     def open(self):
@@ -182,8 +187,12 @@ class ControlServer:
             except (BlockingIOError, InterruptedError):
                 return
             except OSError as err:
-                print(f"{self.label}: accept: {err.strerror}", file=sys.stderr)
+                if err.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                    self._pause_accepting(err)
+                else:
+                    print(f"{self.label}: accept: {err.strerror}", file=sys.stderr)
                 return
+            self.accept_failing = False
             sock.setblocking(False)
             conn = _Connection(self, sock)
             self.connections[conn.fd] = conn
@@ -193,12 +202,33 @@ class ControlServer:
             self.driver.watch(sock, READ | WRITE, conn.service)
             conn.service(WRITE)                 # send the greeting now
 
+    def _pause_accepting(self, err: OSError):
+        """No descriptor for a new connection: stop watching the listener
+        (the pending connection would wake the loop again at once), say so
+        once, and resume when a connection closes or after a while."""
+        if self.accept_paused:
+            return
+        self.accept_paused = True
+        if not self.accept_failing:
+            self.accept_failing = True
+            print(f"{self.label}: accept: {err.strerror}", file=sys.stderr)
+        self.driver.unwatch(self.sock)
+        if self.retry_timer is None:
+            self.retry_timer = self.driver.new_timer(self._resume_accepting, daemon=True)
+        self.retry_timer.schedule_after(ACCEPT_RETRY_S)
+
+    def _resume_accepting(self):
+        if self.accept_paused and self.sock is not None:
+            self.accept_paused = False
+            self.driver.watch(self.sock, READ, self._accept)
+
     def _drop(self, conn: _Connection):
         self.connections.pop(conn.fd, None)
         self.driver.unwatch(conn.sock)
         conn.sock.close()
         if self.verbose:
             print(f"{self.label}: closed connection {conn.fd}", file=sys.stderr)
+        self._resume_accepting()        # a descriptor is free again
 
     def close(self):
         """Closes the listener and every connection, sending what is pending
