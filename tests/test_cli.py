@@ -140,3 +140,20 @@ def test_dot_text_and_check_verbose():
     r = clickpy("check", "-v", "-w", "-e", "InfiniteSource -> KernelTun(10.0.0.1/24) -> Discard")
     assert r.returncode == 0, r.stderr
     assert "classes without run-time code yet: KernelTun\n" in r.stderr
+
+
+@pytest.mark.parametrize("config", [
+    "define($a 1,,$b 2); Idle -> Queue($b) -> Discard",
+    "define(,); Idle -> Discard",
+    "TimedSource(INTERVAL 1e308) -> Discard",
+    "Idle -> IPReassembler(TIMEOUT 1e308) -> Discard",
+    "Idle -> SetTimestamp(TIMESTAMP 99999999999999999999) -> Discard",
+    "ARPTable(TIMEOUT 1e308)",
+    "DriverManager(wait 1e300, stop)",
+    "ICMPPingSource(1.0.0.1, 2.0.0.2, INTERVAL 1e308, LIMIT 1, STOP true) -> Discard",
+])
+def test_values_past_their_c_types_run_instead_of_a_traceback(config):
+    """Each gave a Python traceback (OverflowError, unpacking) before; times
+    now saturate as Click's do, and empty define arguments are skipped."""
+    r = clickpy("run", "--simtime", "-e", config)
+    assert (r.returncode, r.stderr) == (0, "")

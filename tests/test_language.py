@@ -147,6 +147,14 @@ def test_extension_with_dots_falls_back_to_original():
     assert "Queue@2/Queue@1 :: Queue(1)" in e and "Queue@5 :: Queue(7)" in e
 
 
+def test_define_skips_empty_arguments_as_click_does():
+    assert flat("define($a 1,,$b 2); Idle -> Queue($b) -> Paint($a) -> Discard")[0][1:3] == [
+        "Queue@2 :: Queue(2)", "Paint@3 :: Paint(1)"]
+    assert flat("define(,); Idle -> Discard")[0] == ["Idle@1 :: Idle", "Discard@2 :: Discard"]
+    assert errors("define($a 1, b 2); Idle -> Discard") == [
+        "t.click:1: bad 'define' declaration: not a variable"]
+
+
 def test_define_scoped_simultaneous_and_command_line_override():
     assert flat("define($N 10); Idle -> Queue($N) -> Discard")[0][1] == "Queue@2 :: Queue(10)"
     assert flat("define($N 10); Idle -> Queue($N) -> Discard", {"N": "99"})[0][1] == "Queue@2 :: Queue(99)"

@@ -289,3 +289,22 @@ def test_dotted_fast_paths_agree_with_the_scanner(octets, plen):
     assert fast == slow
     if slow is not None and plen <= 32:
         assert v.parse_ip_prefix(f"{text}/{plen}") == (slow, v._make_mask(plen))
+
+
+def test_times_saturate_as_clicks_do():
+    # cp_time keeps 32-bit seconds and stores the largest value on overflow
+    top = 2**32 * 10**9 - 1
+    assert v.parse_timestamp("1e308") == top
+    assert v.parse_timestamp("99999999999999999999") == top
+    assert v.parse_timestamp("-1e308", signed=True) == -top
+    assert v.parse_seconds("1e308") == float(2**32)
+    assert v.parse_timestamp("4294967295.5") == 4294967295_500000000
+
+
+def test_huge_numbers_cost_no_time():
+    # an exponent of a billion or ten thousand digits must not be computed out
+    assert v.parse_timestamp("1e999999999") == 2**32 * 10**9 - 1
+    assert v.parse_timestamp("0." + "0" * 5000 + "1") == 0
+    assert v.parse_timestamp("9" * 10000) == 2**32 * 10**9 - 1
+    with pytest.raises(ValueError, match="out of range"):
+        v.parse_bandwidth("1e999999999")

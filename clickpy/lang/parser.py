@@ -360,6 +360,8 @@ class Parser:
         self._expect("(")
         items = []
         for arg in split_args(self._config()):
+            if not arg:
+                continue                # an empty argument defines nothing (Click skips it)
             var, value = (arg.split(None, 1) + [""])[:2]
             if len(var) < 2 or var[0] != "$" or not all(c.isalnum() or c == "_" for c in var[1:]):
                 raise self._error(kw.offset, "bad 'define' declaration: not a variable")

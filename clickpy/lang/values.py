@@ -176,8 +176,19 @@ def _decimal(text: str, signed: bool = False) -> Fraction | None:
             i = k
     if i != n:
         return None
-    v = Fraction(int("".join(digits))) * Fraction(10) ** (int_digits - len(digits) + exp)
+    # a value beyond any C type only needs to stay beyond it: bound the work
+    # that thousands of digits or an exponent of 1e9 would cost
+    scale = int_digits - len(digits) + exp
+    if len(digits) > _MAX_DIGITS:
+        scale += len(digits) - _MAX_DIGITS
+        digits = digits[:_MAX_DIGITS]
+    scale = max(-_MAX_SCALE, min(scale, _MAX_SCALE))
+    v = Fraction(int("".join(digits))) * Fraction(10) ** scale
     return -v if neg else v
+
+
+_MAX_DIGITS = 60        # significant digits kept; far more than any C type holds
+_MAX_SCALE = 400        # 10**400: beyond every numeric range, still cheap
 
 
 def _units(text: str, units, prefixes) -> tuple[str, Fraction]:
@@ -208,19 +219,26 @@ _BANDWIDTH_PREFIXES = {"k": Fraction(10**3), "K": Fraction(10**3), "M": Fraction
                        "G": Fraction(10**9)}
 
 
+# Times saturate, as Click's do (cp_time keeps 32-bit seconds and stores the
+# largest value on overflow): a huge TIMEOUT or INTERVAL means "never", and
+# every time fits a C int64 of nanoseconds, even added to the current time.
+TIME_MAX = Fraction(2**32) - Fraction(1, 10**9)     # seconds
+
+
 def _seconds_fraction(text: str, signed: bool) -> Fraction:
     num, mult = _units(text, _SECONDS_UNITS, _SECONDS_PREFIXES)
     v = _decimal(num, signed)
     if v is None:
         raise ValueError("expected time in seconds" if not signed else "expected timestamp")
-    return v * mult
+    return max(-TIME_MAX, min(v * mult, TIME_MAX))
 
 
 def parse_seconds(text: str) -> float:
     """A non-negative time in seconds (SecondsArg): "1.5", "10ms", "2 min".
 
     Units: s sec, m min, h hr, d day; s/sec take the prefixes m, u, n
-    (ms, msec, us, usec, ns, nsec). A bare number means seconds.
+    (ms, msec, us, usec, ns, nsec). A bare number means seconds. Values
+    past 2^32 seconds saturate there, as Click's do.
     """
     return float(_seconds_fraction(text, False))
 

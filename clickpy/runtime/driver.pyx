@@ -14,6 +14,8 @@ from clickpy.runtime.element cimport Element
 
 cdef int _stop_requests = 0     # please_stop() calls not yet seen by the driver
 
+NEVER_NS = 1 << 62              # timers at or after this never fire
+
 cdef enum:
     ROUNDS_PER_CHECK = 256      # task rounds between looks at timers and signals
     MAX_STOP_STEPS = 1000       # stop-hook calls per check, as Click's driver allows
@@ -37,15 +39,22 @@ cdef class Timer:
         self._seq = -1
         self.daemon = daemon
 
-    def schedule_at_ns(self, int64_t t_ns):
+    def schedule_at_ns(self, t_ns):
+        """Fires at ``t_ns`` (router time). A time past NEVER_NS (146 years
+        from the epoch) is never reached: the timer stays unscheduled, so
+        huge TIMEOUT or INTERVAL values neither overflow nor, under
+        --simtime, make the clock leap there."""
+        if t_ns >= NEVER_NS:
+            self.unschedule()
+            return
         self.expiry_ns = t_ns
         self.scheduled = True
         (<Driver>self.driver)._push_timer(self)
 
     def schedule_after(self, double seconds):
-        self.schedule_at_ns(now_ns() + <int64_t>(seconds * 1e9 + 0.5))
+        self.schedule_at_ns(now_ns() + int(seconds * 1e9 + 0.5))
 
-    def schedule_after_ns(self, int64_t delay_ns):
+    def schedule_after_ns(self, delay_ns):
         self.schedule_at_ns(now_ns() + delay_ns)
 
     def schedule_now(self):
