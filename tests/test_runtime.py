@@ -118,9 +118,12 @@ def test_pool_exhaustion_drops_and_counts_and_nothing_crashes():
 
 def test_sigint_stops_cleanly_and_handlers_still_print():
     proc = subprocess.Popen([sys.executable, "-m", "clickpy", "run", "-e",
-                             "InfiniteSource -> c :: Counter -> Discard", "-h", "c.count"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
+                             'InfiniteSource -> c :: Counter -> Discard; Script(print "ready")',
+                             "-h", "c.count"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert proc.stdout.readline() == "ready\n"       # running, however slow the start
+    time.sleep(0.5)
     os.kill(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=20)
     assert (proc.returncode, err) == (0, "")
