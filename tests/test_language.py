@@ -266,3 +266,17 @@ def test_warning_suggests_input_when_connection_starts_with_arrow():
                 "t.click", None, lambda n: n in ("Idle", "Null", "Discard", "Paint"), errh)
     assert [str(m) for m in errh.messages] == [
         "t.click:1: warning: suggest 'input ->' or '[0] ->' to start connection"]
+
+
+def test_a_long_chain_of_element_classes_expands_without_recursion():
+    """500 classes each using the one before hit Python's recursion limit;
+    expansion now walks an explicit stack."""
+    n = 600
+    text = "elementclass C0 { input -> Paint(7) -> output }\n"
+    text += "".join(f"elementclass C{i} {{ input -> C{i - 1} -> output }}\n" for i in range(1, n))
+    text += f"Idle -> C{n - 1} -> Discard;"
+    elems, conns = flat(text)
+    inner = "/".join([f"C{i}@1" for i in range(n - 2, -1, -1)])
+    assert elems == ["Idle@1 :: Idle", "Discard@3 :: Discard",
+                     f"C{n - 1}@2/{inner}/Paint@1 :: Paint(7)"]
+    assert len(conns) == 2

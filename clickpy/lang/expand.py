@@ -37,12 +37,17 @@ class Expander:
         env.vars.update(top.defines)
         env.vars.update(overrides)          # NAME=value on the command line wins
         self._register_tunnels(0, len(top.names))
-        for i in range(len(top.names)):
-            self._expand_element(i, env)
+        # depth first, as a recursion would go, but on a list: a chain of
+        # thousands of element classes each using the last must not hit
+        # Python's recursion limit
+        work = [(i, env) for i in reversed(range(len(top.names)))]
+        while work:
+            i, ienv = work.pop()
+            self._expand_element(i, ienv, work)
         return self._graph(requirements)
 
     # -- compounds ----------------------------------------------------------
-    def _expand_element(self, i: int, env: Env):
+    def _expand_element(self, i: int, env: Env, work: list):
         top = self.top
         if top.names[i].startswith(";"):
             top.deanonymize(i)
@@ -67,7 +72,7 @@ class Expander:
             for var, value in body.defines.items():
                 if var not in formal_names:
                     new_env.vars[var] = expand(value, new_env.lookup)
-            self._expand_into(body, i, new_env)
+            self._expand_into(body, i, new_env, work)
 
     def _resolve(self, cls: ElementClass, ninputs: int, noutputs: int, args: list[str],
                  coord: Coord):
@@ -99,7 +104,7 @@ class Expander:
                 chain = chain.overload
         return closest, closest_values
 
-    def _expand_into(self, body: Body, which: int, env: Env):
+    def _expand_into(self, body: Body, which: int, env: Env, work: list):
         top = self.top
         ename = top.names[which]
         self.compounds[ename] = (body.name, top.coords[which])
@@ -126,9 +131,9 @@ class Expander:
         for f, fp, t, tp in body.connections:
             if index_map[f] >= 0 and index_map[t] >= 0:
                 top.connect(index_map[f], fp, index_map[t], tp)
-        for k in range(2, len(index_map)):
-            if index_map[k] >= 0:
-                self._expand_element(index_map[k], env)
+        # the body's elements next, in order, before anything queued earlier
+        work.extend((index_map[k], env) for k in reversed(range(2, len(index_map)))
+                    if index_map[k] >= 0)
 
     def _add_tunnels(self, name: str, coord: Coord) -> tuple[int, int, int]:
         from clickpy.lang.build import add_tunnels
@@ -183,13 +188,39 @@ class Expander:
         return graph.finish()
 
     def _real_ends(self, e: int, port: int, is_out: bool) -> list[tuple[int, int]]:
-        """The non-tunnel ports a connection end stands for."""
-        if self.top.classes[e].kind != TUNNEL:
+        """The non-tunnel ports a connection end stands for.
+
+        Walks tunnel to tunnel depth first on an explicit stack (compounds
+        may nest thousands deep); each tunnel end's answer is memoized, and
+        one met again while its own walk is open (a cycle) counts as empty.
+        """
+        top, memo = self.top, self._memo
+        if top.classes[e].kind != TUNNEL:
             return [(e, port)]
-        key = (e, port, is_out)
-        if key in self._memo:
-            return self._memo[key]
-        self._memo[key] = []            # a cycle of tunnels connects nothing
+        root = (e, port, is_out)
+        stack = [(root, None)]          # (tunnel end, its next ends once looked up)
+        while stack:
+            key, ends = stack[-1]
+            if ends is None:
+                if key in memo:         # done, or open further down the stack
+                    stack.pop()
+                    continue
+                memo[key] = []
+                ends = self._tunnel_ends(*key)
+                stack[-1] = (key, ends)
+                stack.extend(((oe, op, is_out), None) for oe, op in reversed(ends)
+                             if top.classes[oe].kind == TUNNEL)
+                continue
+            result = []
+            for oe, op in ends:
+                result.extend(memo[(oe, op, is_out)] if top.classes[oe].kind == TUNNEL
+                              else [(oe, op)])
+            memo[key] = result
+            stack.pop()
+        return memo[root]
+
+    def _tunnel_ends(self, e: int, port: int, is_out: bool) -> list[tuple[int, int]]:
+        """The connection ends one step through tunnel ``e``; reports misuse."""
         partner = self._partner(e, is_out)
         if partner is None:
             if e in self.roles:
@@ -199,11 +230,7 @@ class Expander:
         ends = self._to[(partner, port)] if is_out else self._from[(partner, port)]
         if not ends:
             port_error(self.top, self.errh, e, partner, port, is_out)
-        result = []
-        for oe, op in ends:
-            result.extend(self._real_ends(oe, op, is_out))
-        self._memo[key] = result
-        return result
+        return ends
 
     def _partner(self, e: int, is_out: bool) -> int | None:
         role = self.roles.get(e)
