@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from clickpy.errors import ClickError
@@ -17,6 +18,8 @@ def _config_args(p: argparse.ArgumentParser):
     p.add_argument("-e", "--expression", dest="expr", metavar="EXPR", help="configuration text")
     p.add_argument("--load", action="append", default=[], metavar="FILE",
                    help="load element classes from FILE (.py, or .pyx compiled once)")
+    p.add_argument("--debug", action="store_true",
+                   help="print Python tracebacks of errors raised by element and handler code")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -82,7 +85,6 @@ def _load(ns):
             raise SystemExit(f"clickpy {ns.command}: unexpected argument '{words[-1]}'")
         file = words[0]
     if getattr(ns, "clickpath", None):
-        import os
         os.environ["CLICKPATH"] = ns.clickpath
     loaded = load(file, ns.expr, defines, element_files=ns.load)
     if not getattr(ns, "no_warnings", False):
@@ -192,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     if any(a.startswith("--simtime-start=") for a in argv):
         argv.append("--simtime")
     ns = _parser().parse_args(argv)
+    if getattr(ns, "debug", False):
+        os.environ["CLICKPY_DEBUG"] = "1"       # read by clickpy.errors.error_text
     handler = globals()[f"cmd_{ns.command}"]
     try:
         return handler(ns)

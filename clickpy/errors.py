@@ -5,7 +5,9 @@ commands all report through these, so they import nothing from clickpy.
 """
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from dataclasses import dataclass
 
 
@@ -115,3 +117,25 @@ class ErrorHandler:
     def print_all(self, stream=None):
         for m in self.messages:
             print(m, file=stream or sys.stderr)
+
+
+def debug_enabled() -> bool:
+    """``clickpy --debug`` or CLICKPY_DEBUG=1: show tracebacks of element and handler errors."""
+    return bool(os.environ.get("CLICKPY_DEBUG"))
+
+
+def error_text(err: BaseException, expected: tuple = ()) -> str:
+    """What a user reads about an exception from element or handler code.
+
+    ValueError and OSError (and the ``expected`` types) are the ways code
+    reports a user's mistake: their message alone. Anything else is a bug
+    in that code: its type goes first. The traceback is printed to stderr
+    only when debugging is on.
+    """
+    if debug_enabled():
+        traceback.print_exception(err, file=sys.stderr)
+    if isinstance(err, (ValueError, OSError, *expected)):
+        text = str(err) or type(err).__name__
+    else:
+        text = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+    return text

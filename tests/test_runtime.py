@@ -193,3 +193,67 @@ def test_cli_handler_errors_name_what_is_missing():
                                "Idle"], capture_output=True, text=True, cwd=ROOT)
     assert (bad_time.returncode, bad_time.stderr) == (
         1, "clickpy run: --simtime: expected time in seconds\n")
+
+
+BUGGY = '''import clickpy
+
+class BadConf(clickpy.Element):
+    port_count = "1/1"
+    def configure(self, args):
+        raise KeyError("oops")
+
+class BadInit(clickpy.Element):
+    port_count = "1/1"
+    def initialize(self):
+        raise ZeroDivisionError("init failed")
+
+class BadRead(clickpy.Element):
+    port_count = "1/1"
+    def add_handlers(self):
+        self.add_read_handler("boom", lambda: 1 / 0)
+
+class BadPush(clickpy.Element):
+    port_count = "1/1"
+    processing = "h/h"
+    def push(self, port, p):
+        raise RuntimeError("bad packet")
+'''
+
+
+def _run_buggy(tmp_path, config, *extra):
+    lib = tmp_path / "buggy.py"
+    lib.write_text(BUGGY)
+    return subprocess.run([sys.executable, "-m", "clickpy", "run", "--load", str(lib),
+                           "-e", config, *extra], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_a_loaded_elements_exception_is_its_configuration_error(tmp_path):
+    r = _run_buggy(tmp_path, "Idle -> BadConf -> Discard")
+    assert (r.returncode, r.stderr.splitlines()) == (1, [
+        "<expr>:1: While configuring 'BadConf@2 :: BadConf':", "  KeyError: 'oops'",
+        "Router could not be initialized!"])
+    r = _run_buggy(tmp_path, "Idle -> BadInit -> Discard")
+    assert (r.returncode, r.stderr.splitlines()) == (1, [
+        "<expr>:1: While initializing 'BadInit@2 :: BadInit':", "  ZeroDivisionError: init failed",
+        "Router could not be initialized!"])
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    r = _run_buggy(tmp_path, "Idle -> BadInit -> Discard", "--debug")
+    assert r.returncode == 1
+    assert "Traceback (most recent call last)" in r.stderr and 'buggy.py", line 11' in r.stderr
+    assert r.stderr.endswith("  ZeroDivisionError: init failed\nRouter could not be initialized!\n")
+
+
+def test_a_raising_read_handler_is_reported_not_a_traceback(tmp_path):
+    r = _run_buggy(tmp_path, "InfiniteSource(LIMIT 1, STOP true) -> b :: BadRead -> Discard",
+                   "-h", "b.boom")
+    assert (r.returncode, r.stdout, r.stderr) == (1, "", "b.boom: ZeroDivisionError: division by zero\n")
+
+
+def test_errors_on_the_data_path_are_counted_not_printed_per_packet(tmp_path):
+    r = _run_buggy(tmp_path, "InfiniteSource(LIMIT 300, STOP true) -> b :: BadPush -> Discard",
+                   "-h", "b.errors")
+    assert (r.returncode, r.stdout) == (0, "300\n")
+    assert r.stderr.splitlines() == ["<expr>:1: 'b :: BadPush': RuntimeError: bad packet"] * 5 + [
+        "<expr>:1: 'b :: BadPush': more errors, counted but not printed (handler 'b.errors')"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from clickpy.errors import ClickError
+from clickpy.errors import ClickError, error_text
 from clickpy.runtime.handlers import HandlerError
 
 
@@ -73,8 +73,8 @@ def print_handlers(router, patterns) -> int:
     for name in names:
         try:
             values.append((name, router.read(name)))
-        except HandlerError as e:
-            print(f"{name}: {e}", file=sys.stderr)
+        except Exception as e:          # a handler may raise anything: no traceback
+            print(f"{name}: {error_text(e, (HandlerError,))}", file=sys.stderr)
             status = 1
     if len(names) == 1 and values:
         text = values[0][1]
@@ -90,8 +90,8 @@ def exit_status(router, name) -> int:
     """-x: the handler's value is the exit status (booleans: true is 0)."""
     try:
         text = router.read(name).strip()
-    except HandlerError as e:
-        print(f"{name}: {e}", file=sys.stderr)
+    except Exception as e:
+        print(f"{name}: {error_text(e, (HandlerError,))}", file=sys.stderr)
         return 1
     if text in ("true", "false"):
         return 0 if text == "true" else 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import warnings
 
+from clickpy.errors import error_text
 from clickpy.runtime.handlers import HandlerError
 
 __all__ = [
@@ -96,11 +97,7 @@ def _canonical(name: str) -> str:
 
 
 def _error_lines(err: BaseException) -> list[str]:
-    if isinstance(err, (HandlerError, ValueError, OSError)):
-        text = str(err)
-    else:                               # a handler bug: say what it was
-        text = f"{type(err).__name__}: {err}"
-    return text.splitlines() or [type(err).__name__]
+    return error_text(err, (HandlerError,)).splitlines()
 
 
 class Session:

@@ -5,6 +5,9 @@ from libc.stdint cimport uint32_t
 
 from clickpy.runtime.element cimport Element
 from clickpy.runtime.packet cimport Batch, PacketView
+from clickpy.errors import error_text
+
+ERRORS_PRINTED = 5              # per element; the rest are only counted
 
 
 cdef class PyElement(Element):
@@ -67,9 +70,16 @@ cdef class PyElement(Element):
             return False
 
     def _report(self, e):
-        self.errors = getattr(self, "errors", 0) + 1
-        print(f"{self.landmark}: '{self.name} :: {self.class_name}': "
-              f"{type(e).__name__}: {e}", file=sys.stderr)
+        """A Python error on the data path: counted (the ``errors`` handler),
+        printed the first few times only, so a bug hit by every packet
+        does not print a line per packet."""
+        n = self.errors = getattr(self, "errors", 0) + 1
+        where = f"{self.landmark}: '{self.name} :: {self.class_name}'"
+        if n <= ERRORS_PRINTED:
+            print(f"{where}: {error_text(e)}", file=sys.stderr)
+        elif n == ERRORS_PRINTED + 1:
+            print(f"{where}: more errors, counted but not printed (handler "
+                  f"'{self.name}.errors')", file=sys.stderr)
 
     # -- what Python subclasses override ----------------------------------
     def simple_action(self, packet):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from clickpy.errors import ClickError
+from clickpy.errors import ClickError, error_text
 from clickpy.graph.check import CheckedGraph, declaration
 from clickpy.graph.processing import PUSH
 from clickpy.graph.registry import Registry
@@ -131,9 +131,9 @@ class Router:
                 else:
                     args = split_args(e.configuration)
                 e.configure(args)
-            except (ArgError, ValueError) as err:
+            except Exception as err:        # a user's element may raise anything
                 errors.append(f"{e.landmark}: While configuring '{declaration(self._ge(e))}':")
-                errors.extend(f"  {line}" for line in str(err).splitlines())
+                errors.extend(f"  {line}" for line in error_text(err, (ArgError,)).splitlines())
 
     def _warn(self, e, warnings):
         """Configuration warnings (deprecated arguments...), in Click's context format."""
@@ -146,9 +146,9 @@ class Router:
         for e in self.elements:
             try:
                 e.initialize()
-            except (OSError, ValueError) as err:
+            except Exception as err:        # a user's element may raise anything
                 errors.append(f"{e.landmark}: While initializing '{declaration(self._ge(e))}':")
-                errors.extend(f"  {line}" for line in str(err).splitlines())
+                errors.extend(f"  {line}" for line in error_text(err).splitlines())
 
     def _ge(self, e):
         return self.graph.elements[e.eindex]

@@ -33,6 +33,9 @@ def add_element_handlers(router, e):
     table.add_read(e, "ports", lambda: _ports_text(router, e), raw=True)
     table.add_read(e, "handlers", lambda: "\n".join(
         f"{name}\t{table.find(e, name).flags()}" for name in table.names(e)))
+    if getattr(e, "python_element", False):
+        # errors its Python code raised on the data path (only the first are printed)
+        table.add_read(e, "errors", lambda: getattr(e, "errors", 0))
 
 
 def add_task_handlers(router, e):
