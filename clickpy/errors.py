@@ -6,6 +6,7 @@ commands all report through these, so they import nothing from clickpy.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from dataclasses import dataclass
@@ -65,6 +66,9 @@ class Message:
         return _format(self.coord, self.text, prefix)
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 class ErrorHandler:
     """Collects errors and warnings so a pass reports them all, then stops.
 
@@ -73,13 +77,29 @@ class ErrorHandler:
     LandmarkErrorHandler in one small class).
     """
 
+    # messages that differ only in their numbers (port 7, port 8, ...) are one
+    # kind: past this many, the rest are counted in one line, not printed
+    # (a million unused ports must not print a million lines)
+    SAME_KIND_SHOWN = 10
+
     def __init__(self, stream=None):
         self.messages: list[Message] = []
         self.nerrors = 0
         self.nwarnings = 0
         self.stream = stream        # when set, messages are also printed as they come
+        self._kinds: dict[tuple, int] = {}          # (level, coord, text shape) -> count
+        self._more: dict[tuple, Message] = {}       # the "N more" line of each kind
 
     def _add(self, level, coord, text):
+        kind = (level, coord, _DIGITS.sub("#", text))
+        n = self._kinds[kind] = self._kinds.get(kind, 0) + 1
+        if n > self.SAME_KIND_SHOWN:
+            more = self._more.get(kind)
+            if more is None:
+                more = self._more[kind] = Message("message", coord, "")
+                self.messages.append(more)
+            more.text = (f"... and {n - self.SAME_KIND_SHOWN} more like the line above")
+            return more
         m = Message(level, coord, text)
         self.messages.append(m)
         if self.stream is not None:

@@ -263,3 +263,17 @@ def test_all_errors_in_one_run():
     assert errh.nerrors == 5
     assert all(m.coord.file == FILE for m in errh.messages)
     assert [m.coord.line for m in errh.messages] == [4, 3, 1, 1, 3]
+
+
+def test_many_messages_of_one_kind_are_counted_not_all_printed():
+    """Idle -> [1000000] Hub printed two million lines; now ten of each kind,
+    then one line with the count of the rest."""
+    errh = ErrorHandler()
+    for port in range(1000):
+        errh.error(Coord("t.click", 1), f"'s :: Hub' input {port} unused")
+    errh.error(Coord("t.click", 2), "'d :: Discard' input 0 unused")
+    lines = errh.formatted()
+    assert lines == [f"t.click:1: 's :: Hub' input {p} unused" for p in range(10)] + [
+        "t.click:1: ... and 990 more like the line above",
+        "t.click:2: 'd :: Discard' input 0 unused"]
+    assert errh.nerrors == 1001
