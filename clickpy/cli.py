@@ -186,6 +186,11 @@ def cmd_write(ns) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    # configuration text stands for bytes (UTF-8 read with surrogateescape):
+    # what elements and handlers print goes out byte for byte, as Click's does
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
     if argv[:1] == ["bench"]:           # its own options: hand over the rest as is
         from clickpy.commands.bench import main as bench_main
         return bench_main(argv[1:])

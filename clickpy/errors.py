@@ -159,3 +159,26 @@ def error_text(err: BaseException, expected: tuple = ()) -> str:
     else:
         text = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
     return text
+
+
+def printable_bytes(data: bytes) -> bytes:
+    """Message text made safe for one line (Click's String::printable):
+    bytes below 32 become ``^X``, bytes from 127 up octal ``\\ooo``."""
+    if all(32 <= c < 127 for c in data):
+        return data
+    out = bytearray()
+    for c in data:
+        if 32 <= c < 127:
+            out.append(c)
+        elif c < 32:
+            out += b"^" + bytes((c + 64,))
+        else:
+            out += b"\\%03o" % c
+    return bytes(out)
+
+
+def printable(text: str) -> str:
+    """``printable_bytes`` of the bytes text stands for (files are read as
+    UTF-8 with surrogateescape): a NUL shows as ^@, a stray byte 0xff as
+    \\377, as Click's %#s prints them."""
+    return printable_bytes(text.encode("utf-8", "surrogateescape")).decode("ascii")

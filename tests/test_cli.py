@@ -157,3 +157,19 @@ def test_values_past_their_c_types_run_instead_of_a_traceback(config):
     now saturate as Click's do, and empty define arguments are skipped."""
     r = clickpy("run", "--simtime", "-e", config)
     assert (r.returncode, r.stderr) == (0, "")
+
+
+def test_text_stands_for_bytes_in_data_and_messages(tmp_path):
+    """A UTF-8 DATA string is its bytes (it was rejected, or one byte per
+    character); a NUL or a stray byte in a message shows escaped as Click's
+    %#s does (it was printed raw)."""
+    r = clickpy("run", "-e", 'InfiniteSource(DATA "h\u00e9\u20ac\\<ff>", LIMIT 1, STOP true)'
+                " -> Print(x) -> Discard")
+    assert (r.returncode, r.stderr) == (0, "x:    7 | 68c3a9e2 82acff\n")
+    bad = tmp_path / "bad.click"
+    bad.write_bytes(b"Idle -> Pr\x00int -> Discard\nIdle -> Cou\xffnter -> Discard\n")
+    r = clickpy("check", str(bad))
+    assert (r.returncode, r.stderr) == (1, f"{bad}:1: syntax error near '^@'\n")
+    bad.write_bytes(b"Idle -> Cou\xffnter -> Discard\n")
+    r = clickpy("check", str(bad))
+    assert (r.returncode, r.stderr) == (1, f"{bad}:1: syntax error near '\\377'\n")

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from clickpy.lang.confstring import (
     assign_arguments,
     expand,
+    from_bytes,
     is_click_id,
     is_word,
     quote,
@@ -75,12 +76,12 @@ def test_split_keyword(arg, expected):
 @pytest.mark.parametrize("text, expected", [
     ('"\\n" abc /* 123 */ \'/* def */\'', "\n abc /* def */"),
     ('"\\<48656c6C 6f 2 /* And finally */ 1>"', "Hello!"),
-    ('"\\<ff 00>"', "\xff\x00"),
+    ('"\\<ff 00>"', "\udcff\x00"),          # bytes from 0x80 up: surrogateescape
     ("\\<41 42>", "AB"),                          # hex data outside quotes too
     ("\\n", "\\n"),                               # other escapes only inside "..."
     ("'\\n'", "\\n"),
     ('"\\a\\b\\t\\n\\v\\f\\r\\\\\\"\\$\\,\\q"', "\a\b\t\n\v\f\r\\\"$,q"),
-    ('"\\101\\0\\7777"', "A\x00\xff7"),
+    ('"\\101\\0\\7777"', "A\x00\udcff7"),
     ('"\\x41\\x4a4b\\xg"', "A\x4b\x00g"),
     ('"a\\\nb"', "ab"),
     ('"a\\\r\nb"', "ab"),
@@ -114,7 +115,8 @@ def test_uncomment():
     ("a,b", '"a,b"'),
     ("KEY", "KEY"),
     ('x$y"\\', '"x\\$y\\"\\\\"'),
-    ("\t\r\n\x01\x7f\xff", '"\\t\\r\\n\\001\\177\\377"'),
+    ("\t\r\n\x01\x7f\udcff", '"\\t\\r\\n\\001\\177\\377"'),
+    ("h\u00e9", '"h\\303\\251"'),          # bytes from 0x80 up in octal, as Click
 ])
 def test_quote(s, expected):
     assert quote(s) == expected
@@ -124,21 +126,22 @@ def test_quote_allow_newlines():
     assert quote("a\nb", allow_newlines=True) == '"a\nb"'
 
 
-latin1 = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=255))
+# configuration text is any bytes, read as UTF-8 with surrogateescape
+text_of_bytes = st.binary(max_size=40).map(from_bytes)
 
 
-@given(latin1)
+@given(text_of_bytes)
 def test_quote_roundtrip(s):
     assert unquote(quote(s)) == s
 
 
-@given(st.lists(latin1, max_size=6))
+@given(st.lists(text_of_bytes, max_size=6))
 def test_split_args_of_quoted(items):
     conf = ", ".join(quote(s) for s in items)
     assert [unquote(a) for a in split_args(conf)] == items
 
 
-@given(st.lists(latin1, min_size=1, max_size=6))
+@given(st.lists(text_of_bytes, min_size=1, max_size=6))
 def test_split_spaces_of_quoted(items):
     words = split_spaces(" ".join(quote(s) for s in items))
     assert [unquote(w) for w in words] == items

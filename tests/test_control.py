@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from clickpy.control.client import ControlClient, ControlError, parse_address
-from clickpy.control.protocol import BLOCKED, DONE, IDLE, Session, printable
-from clickpy.errors import ClickError
+from clickpy.control.protocol import BLOCKED, DONE, IDLE, Session
+from clickpy.errors import ClickError, printable, printable_bytes
 from clickpy.runtime.fdwatch import READ, FdWatcher
 from clickpy.runtime.router import Router
 
@@ -227,7 +227,8 @@ def test_handler_errors_and_warnings():
 def test_binary_data_readdata_writedata():
     router = make_router(TCP + COUNT5)
     stored = []
-    router.element("c").add_read_handler("echo", lambda p: p.encode("latin-1"), param=True)
+    # handler text stands for the bytes on the wire (UTF-8 with surrogateescape)
+    router.element("c").add_read_handler("echo", lambda p: p, param=True)
     router.element("c").add_write_handler("store", stored.append)
     blob = bytes(range(256)) + b"\r\n\r\nREAD c.count\r\n"
 
@@ -248,7 +249,7 @@ def test_binary_data_readdata_writedata():
             cl.write("c.store", b" \x00 spaced \n")    # goes as WRITEDATA
             cl.write("c.store", "plain words")          # goes as WRITE
     serve(router, body)
-    assert stored == ["\x00\xff\n", "", " \x00 spaced \n", "plain words"]
+    assert stored == ["\x00\udcff\n", "", " \x00 spaced \n", "plain words"]
 
 
 def test_readuntil_writeuntil():
@@ -521,8 +522,10 @@ def test_session_partial_input_without_sockets():
 
 
 def test_printable_matches_clicks_escapes():
-    assert printable(b"plain text") == b"plain text"
-    assert printable(b"a\x00b\x1fc\x7fd\xff") == b"a^@b^_c\\177d\\377"
+    assert printable_bytes(b"plain text") == b"plain text"
+    assert printable_bytes(b"a\x00b\x1fc\x7fd\xff") == b"a^@b^_c\\177d\\377"
+    # text stands for its bytes: a NUL, a stray byte, UTF-8 text
+    assert printable("a\x00b\udcffc\u00e9") == "a^@b\\377c\\303\\251"
 
 
 def test_poller_wakes_from_another_thread():

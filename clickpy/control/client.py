@@ -5,6 +5,8 @@ import re
 import socket
 from dataclasses import dataclass, field
 
+from clickpy.lang.confstring import from_bytes, to_bytes
+
 __all__ = ["ControlClient", "ControlError", "Reply", "parse_address"]
 
 _SIMPLE = re.compile(rb"[!-~]+(?: [!-~]+)*")    # survives WRITE's word splitting as is
@@ -99,7 +101,7 @@ class ControlClient:
             if i >= 0:
                 line = bytes(self._buf[:i])
                 del self._buf[:i + 2]
-                return line.decode("latin-1")
+                return from_bytes(line)
             self._fill()
 
     def _bytes(self, n: int) -> bytes:
@@ -134,7 +136,7 @@ class ControlClient:
 
     def command(self, line: str, data: bytes = b"", with_data: bool = False) -> Reply:
         """Sends one command line (and data after it); returns its reply."""
-        self.sock.sendall(line.encode("latin-1") + b"\r\n" + data)
+        self.sock.sendall(to_bytes(line) + b"\r\n" + data)
         return self.reply(with_data)
 
     @staticmethod
@@ -148,29 +150,29 @@ class ControlClient:
         """A read handler's value as bytes; ``param`` goes with READDATA
         unless it is plain words."""
         if isinstance(param, str):
-            param = param.encode("latin-1")
+            param = to_bytes(param)
         if not param:
             r = self.command(f"READ {handler}", with_data=True)
         elif _SIMPLE.fullmatch(param):
-            r = self.command(f"READ {handler} {param.decode('latin-1')}", with_data=True)
+            r = self.command(f"READ {handler} {from_bytes(param)}", with_data=True)
         else:
             r = self.command(f"READDATA {handler} {len(param)}", param, with_data=True)
         return self._check(r).data
 
     def read(self, handler: str, param: bytes | str = b"") -> str:
-        """A read handler's value as text (bytes map one to one, latin-1)."""
-        return self.read_bytes(handler, param).decode("latin-1")
+        """A read handler's value as text (bytes map back with to_bytes)."""
+        return from_bytes(self.read_bytes(handler, param))
 
     def write(self, handler: str, value: bytes | str = b"") -> Reply:
         """Calls a write handler; plain words go with WRITE, anything else
         with WRITEDATA, so the handler sees exactly ``value``. Returns the
         reply (code 220 and its lines carry warnings)."""
         if isinstance(value, str):
-            value = value.encode("latin-1")
+            value = to_bytes(value)
         if not value:
             r = self.command(f"WRITE {handler}")
         elif _SIMPLE.fullmatch(value):
-            r = self.command(f"WRITE {handler} {value.decode('latin-1')}")
+            r = self.command(f"WRITE {handler} {from_bytes(value)}")
         else:
             r = self.command(f"WRITEDATA {handler} {len(value)}", value)
         return self._check(r)

@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 import warnings
 
-from clickpy.errors import error_text
+from clickpy.errors import error_text, printable_bytes
+from clickpy.lang.confstring import from_bytes, to_bytes
 from clickpy.runtime.handlers import HandlerError
 
 __all__ = [
-    "Session", "VERSION", "GREETING", "printable",
+    "Session", "VERSION", "GREETING",
     "CSERR_OK", "CSERR_OK_HANDLER_WARNING", "CSERR_SYNTAX", "CSERR_UNIMPLEMENTED",
     "CSERR_NO_SUCH_ELEMENT", "CSERR_NO_SUCH_HANDLER", "CSERR_HANDLER_ERROR",
     "CSERR_DATA_TOO_BIG", "CSERR_LLRPC_ERROR", "CSERR_PERMISSION", "CSERR_NO_ROUTER",
@@ -64,28 +65,9 @@ _HELP = (
 )
 
 
-def printable(data: bytes) -> bytes:
-    """Message text made safe for one line (Click's String::printable):
-    bytes below 32 become ``^X``, bytes from 127 up octal ``\\ooo``."""
-    if all(32 <= c < 127 for c in data):
-        return data
-    out = bytearray()
-    for c in data:
-        if 32 <= c < 127:
-            out.append(c)
-        elif c < 32:
-            out += b"^" + bytes((c + 64,))
-        else:
-            out += b"\\%03o" % c
-    return bytes(out)
-
-
 def _wire(text: str) -> bytes:
-    """Handler text as bytes: latin-1 keeps bytes read off the wire intact."""
-    try:
-        return text.encode("latin-1")
-    except UnicodeEncodeError:
-        return text.encode("utf-8")
+    """Handler text as bytes: the inverse of how the wire's bytes became text."""
+    return to_bytes(text)
 
 
 def _canonical(name: str) -> str:
@@ -228,7 +210,7 @@ class Session:
     # -- output ----------------------------------------------------------------
     def _message(self, code: int, text: str, more: bool = False):
         """One reply line: code, '-' when more lines follow or ' ', text, CRLF."""
-        self.out += b"%d%s%s\r\n" % (code, b"-" if more else b" ", printable(_wire(text)))
+        self.out += b"%d%s%s\r\n" % (code, b"-" if more else b" ", printable_bytes(_wire(text)))
 
     def _messages(self, code: int, head: str, lines: list[str]):
         """``head`` alone, or ``head:`` followed by the lines (Click's transfer_messages)."""
@@ -244,7 +226,7 @@ class Session:
         words = list(_WORD.finditer(line))
         if not words:
             return None
-        command = words[0].group().upper().decode("latin-1")
+        command = from_bytes(words[0].group().upper())
         nargs = len(words)
 
         def rest(i):        # the text from word i to the last word, inner spaces kept
@@ -268,7 +250,7 @@ class Session:
         elif command in ("CHECKREAD", "CHECKWRITE"):
             if nargs != 2:
                 return self._message(CSERR_SYNTAX, "Wrong number of arguments")
-            return self._check(words[1].group().decode("latin-1"), command == "CHECKWRITE")
+            return self._check(from_bytes(words[1].group()), command == "CHECKWRITE")
         elif command == "LLRPC":
             return self._llrpc(line, words)
         elif command in ("QUIT", "CLOSE"):
@@ -287,7 +269,7 @@ class Session:
             return self._message(CSERR_UNIMPLEMENTED, f"Command '{command}' unimplemented")
         if data is None or data is _MORE:
             return data
-        hname = words[1].group().decode("latin-1")
+        hname = from_bytes(words[1].group())
         if command[0] in "RG":
             return self._read(hname, data)
         return self._write(hname, data)
@@ -310,9 +292,9 @@ class Session:
         data = self._take(n)
         if data is None or data is _MORE:
             return data
-        name = words[1].group().decode("latin-1")
+        name = from_bytes(words[1].group())
         ename, _, number = name.partition("#")
-        if not _HEX.fullmatch(number.encode("latin-1")):
+        if not _HEX.fullmatch(to_bytes(number)):
             return self._message(CSERR_SYNTAX, f"Syntax error in LLRPC name '{name}'")
         if self._lookup(ename + ".name") is None:
             return None
@@ -356,7 +338,7 @@ class Session:
             errors = [f"read handler '{unparsed}' does not take parameters"]
         else:
             try:
-                data = _wire(self.router._handlers.read(e, hname, param.decode("latin-1")))
+                data = _wire(self.router._handlers.read(e, hname, from_bytes(param)))
             except Exception as err:    # a handler failure is the client's answer
                 errors = _error_lines(err)
             else:
@@ -377,7 +359,7 @@ class Session:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                self.router._handlers.write(e, hname, value.decode("latin-1"))
+                self.router._handlers.write(e, hname, from_bytes(value))
             except Exception as err:    # a handler failure is the client's answer
                 lines = [str(w.message) for w in caught] + _error_lines(err)
                 return self._messages(CSERR_HANDLER_ERROR, f"Write handler '{full}' error", lines)

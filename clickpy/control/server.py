@@ -6,6 +6,7 @@ import os
 import socket
 import stat
 import sys
+import time
 
 from clickpy.control.protocol import BLOCKED, DONE, Session
 from clickpy.runtime.fdwatch import READ, WRITE
@@ -16,6 +17,7 @@ COMMANDS_PER_WAKEUP = 64        # then other descriptors and tasks get a turn
 RECV_SIZE = 65536
 LISTEN_BACKLOG = socket.SOMAXCONN  # bursts of connects queue instead of waiting on SYN retries
 ACCEPT_RETRY_S = 1.0            # out of descriptors: look again after this, or when one closes
+ACCEPT_REPORT_S = 60.0          # and say so at most once in this long
 PORT_TRIES = 10                 # "PORT+" tries this many further ports (Click)
 
 
@@ -121,7 +123,7 @@ class ControlServer:
         self.path = None                # bound Unix socket file
         self.connections: dict[int, _Connection] = {}
         self.accept_paused = False      # out of descriptors: the listener is not watched
-        self.accept_failing = False     # said so already; quiet until an accept succeeds
+        self.accept_reported = None     # when we last said we were out of descriptors
         self.retry_timer = None
 
     # -- set-up ------------------------------------------------------------------
@@ -192,7 +194,6 @@ class ControlServer:
                 else:
                     print(f"{self.label}: accept: {err.strerror}", file=sys.stderr)
                 return
-            self.accept_failing = False
             sock.setblocking(False)
             conn = _Connection(self, sock)
             self.connections[conn.fd] = conn
@@ -205,12 +206,13 @@ class ControlServer:
     def _pause_accepting(self, err: OSError):
         """No descriptor for a new connection: stop watching the listener
         (the pending connection would wake the loop again at once), say so
-        once, and resume when a connection closes or after a while."""
+        at most once a minute, and resume when a connection closes or after a second."""
         if self.accept_paused:
             return
         self.accept_paused = True
-        if not self.accept_failing:
-            self.accept_failing = True
+        now = time.monotonic()
+        if self.accept_reported is None or now - self.accept_reported >= ACCEPT_REPORT_S:
+            self.accept_reported = now
             print(f"{self.label}: accept: {err.strerror}", file=sys.stderr)
         self.driver.unwatch(self.sock)
         if self.retry_timer is None:

@@ -262,7 +262,7 @@ def _backslash(s: str, i: int, n: int, out: list[str]) -> int:
         while j < n and j < i + 4 and "0" <= s[j] <= "7":
             v = v * 8 + ord(s[j]) - 48
             j += 1
-        out.append(chr(v & 0xFF))
+        out.append(_byte_char(v & 0xFF))
         return j
     if c == "x":
         j = i + 2
@@ -270,7 +270,7 @@ def _backslash(s: str, i: int, n: int, out: list[str]) -> int:
         while j < n and s[j] in _HEX:
             v = (v * 16 + int(s[j], 16)) & 0xFF
             j += 1
-        out.append(chr(v))              # "\x" with no digits is a NUL, as in Click
+        out.append(_byte_char(v))         # "\x" with no digits is a NUL, as in Click
         return j
     if c == "<":
         # hex pairs; spaces, comments and other junk between digits are ignored
@@ -284,7 +284,7 @@ def _backslash(s: str, i: int, n: int, out: list[str]) -> int:
                 v = v * 16 + int(d, 16)
                 nd += 1
                 if nd == 2:
-                    out.append(chr(v))
+                    out.append(_byte_char(v))
                     v = nd = 0
                 j += 1
             elif _is_comment(s, j, n):
@@ -296,6 +296,27 @@ def _backslash(s: str, i: int, n: int, out: list[str]) -> int:
     return i + 2
 
 
+def _byte_char(b: int) -> str:
+    """The character that stands for byte ``b`` in configuration text."""
+    return chr(b) if b < 0x80 else chr(0xDC00 | b)
+
+
+def to_bytes(s: str) -> bytes:
+    """The bytes configuration text stands for.
+
+    Configuration files are read as UTF-8 with Python's surrogateescape, and
+    escapes give bytes from 0x80 up as the same lone surrogates, so text,
+    raw bytes and escapes all come back byte for byte, as Click (which knows
+    no character set) has them: a UTF-8 "é" in a DATA string is c3 a9.
+    """
+    return s.encode("utf-8", "surrogateescape")
+
+
+def from_bytes(b: bytes) -> str:
+    """Bytes as configuration text (the inverse of ``to_bytes``)."""
+    return b.decode("utf-8", "surrogateescape")
+
+
 _C_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 
 
@@ -304,8 +325,10 @@ def unquote(s: str) -> str:
 
     Comments outside quotes go first. "..." loses its quotes and has its
     backslash escapes decoded; '...' is literal; \\<hex> is decoded outside
-    quotes too. Unquoted text is kept. Each result character stands for one
-    byte (latin-1), so '"\\<ff 00>"' gives '\\xff\\x00'.
+    quotes too. Unquoted text is kept. Text and escapes both stand for bytes
+    (see ``to_bytes``): an escaped byte from 0x80 up becomes the lone
+    surrogate U+DC80-U+DCFF, as Python's surrogateescape writes it, so
+    ``to_bytes(unquote('"\\<ff 00>"')) == b"\\xff\\x00"``.
     """
     if _plain(s):
         return s.strip(SPACE)
@@ -333,7 +356,9 @@ def unquote(s: str) -> str:
             continue
         i += 1
     out.append(x[start:])
-    return "".join(out)
+    result = "".join(out)
+    # escaped bytes that spell UTF-8 text become that text: one spelling per byte string
+    return result if result.isascii() else from_bytes(to_bytes(result))
 
 
 _BARE_OK = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:+-@/=")
@@ -352,8 +377,11 @@ def _escape(s: str, allow_newlines: bool = False) -> str:
             out.append("\\r")
         elif c == "\n":
             out.append(c if allow_newlines else "\\n")
-        elif o < 32 or 127 <= o <= 255:
+        elif o < 32 or o == 127:
             out.append(f"\\{o:03o}")      # always 3 digits, so a following digit is safe
+        elif o > 127:
+            # every byte from 0x80 up in octal, as Click's cp_quote writes it
+            out.extend(f"\\{b:03o}" for b in to_bytes(c))
         else:
             out.append(c)
     return "".join(out)

@@ -1,7 +1,7 @@
 """parser -- recursive-descent parser from tokens to the syntax tree (click.5)."""
 from __future__ import annotations
 
-from clickpy.errors import ClickError, ErrorHandler
+from clickpy.errors import ClickError, ErrorHandler, printable
 from clickpy.lang import ast
 from clickpy.lang.lexer import (
     ARROW,
@@ -64,7 +64,8 @@ class Parser:
         return self.lexer.error(offset, msg)
 
     def _syntax_error(self, tok: Token) -> ClickError:
-        return self._error(tok.offset, f"syntax error near '{tok.text or tok.kind}'")
+        # Click's %#s: control characters and non-text bytes shown escaped
+        return self._error(tok.offset, f"syntax error near '{printable(tok.text or tok.kind)}'")
 
     def _config(self) -> str:
         """After '(': the configuration string and its closing ')'."""

@@ -507,9 +507,8 @@ def parse_word(text: str) -> str:
 def parse_data(text: str) -> bytes:
     """Like parse_string, as bytes: '"\\<00 ff>"' or \\<00 ff> give b'\\x00\\xff'."""
     try:
-        s = parse_string(text)
-        return s.encode("latin-1")
-    except (ValueError, UnicodeEncodeError):
+        return cs.to_bytes(parse_string(text))
+    except ValueError:
         raise ValueError("expected data") from None
 
 

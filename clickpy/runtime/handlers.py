@@ -5,6 +5,8 @@ import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from clickpy.lang.confstring import from_bytes
+
 
 class HandlerError(Exception):
     """A handler refused (bad value, no such handler); the message is for the user."""
@@ -35,7 +37,7 @@ def format_value(value) -> str:
     if isinstance(value, (list, tuple)):
         return "\n".join(format_value(v) for v in value)
     if isinstance(value, bytes):
-        return value.decode("latin-1")
+        return from_bytes(value)
     return str(value)
 
 

@@ -27,6 +27,7 @@ from clickpy.runtime.tokenbucket cimport (
     tb_time_until_contains,
 )
 
+from clickpy.lang import confstring
 from clickpy.runtime.args import DEPRECATED, POSITIONAL, Arg, Bandwidth, Bool, Data, Int, Unsigned
 
 # 64 bytes of filler when no DATA is given
@@ -281,7 +282,7 @@ cdef class RatedSource(Element):
         self._reschedule()
 
     def _write_data(self, value):
-        data = value.encode("latin-1") if isinstance(value, str) else bytes(value)
+        data = confstring.to_bytes(value) if isinstance(value, str) else bytes(value)
         self._data = data
         self._set_contents(data)
 

@@ -101,11 +101,8 @@ def _write_err(text: str):
 
 
 def _write_out(text: str, f=None):
-    """Writes text byte for byte (one character a byte, as configuration text)."""
-    try:
-        data = text.encode("latin-1")
-    except UnicodeEncodeError:
-        data = text.encode("utf-8")
+    """Writes text byte for byte, as configuration text stands for bytes."""
+    data = cs.to_bytes(text)
     if f is not None:
         f.write(data)
         return
@@ -115,7 +112,7 @@ def _write_out(text: str, f=None):
         buf.write(data)
         buf.flush()
     else:
-        sys.stdout.write(data.decode("latin-1"))
+        sys.stdout.write(text)
         sys.stdout.flush()
 
 

@@ -478,7 +478,7 @@ def _cat(quoted: bool, param: str) -> str:
         raise ScriptError("bad FILE") from None
     try:
         with open(filename, "rb") as f:
-            text = f.read().decode("latin-1")
+            text = cs.from_bytes(f.read())
     except OSError as err:
         raise ScriptError(f"{filename}: {err.strerror}") from None
     return cs.quote(text) if quoted else text

@@ -8,6 +8,7 @@ from clickpy.runtime.driver cimport please_stop
 from clickpy.runtime.element cimport Element
 from clickpy.runtime.packet cimport DEFAULT_HEADROOM, Packet, PacketPool, pkt_alloc, pool_default
 
+from clickpy.lang import confstring
 from clickpy.lang.values import format_seconds
 from clickpy.runtime.args import POSITIONAL, Arg, Bool, Data, Int, Timestamp, Unsigned
 
@@ -154,7 +155,7 @@ cdef class TimedSource(Element):
             self.timer.schedule_now()
 
     def _write_data(self, value):
-        self._set_data(value.encode("latin-1") if isinstance(value, str) else bytes(value))
+        self._set_data(confstring.to_bytes(value) if isinstance(value, str) else bytes(value))
 
     def _write_interval(self, value):
         interval = Timestamp.parse(value.strip())
