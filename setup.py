@@ -115,7 +115,8 @@ def _packages():
 setup(
     packages=_packages(),
     package_dir={"clickpy.elements": "elements"},
-    package_data={"clickpy.elements": ["elementmap.json", "*/*.pxd", "*/*.pyx"],
+    package_data={"clickpy.elements": ["elementmap.json", "*/*.pxd", "*/*.pyx",
+                                       "*/*/*.pxd", "*/*/*.pyx"],
                   "clickpy": ["*/*.pxd"]},
     ext_modules=_extensions(),
     cmdclass={"build_py": BuildPyWithElementMap, "build_ext": ParallelBuildExt},

@@ -88,7 +88,7 @@ def test_ipfilter_miss(benchmark, n):
 
 @pytest.mark.parametrize("n", RULE_COUNTS)
 def test_compile_time(benchmark, n):
-    from clickpy.runtime import classification
-    program = benchmark.pedantic(classification.parse_ipfilter, args=(rules(n), 1),
+    from clickpy.elements.standard.classification.ipfilter import parse_ipfilter
+    program = benchmark.pedantic(parse_ipfilter, args=(rules(n), 1),
                                  rounds=3, iterations=1)
     assert program.nodes

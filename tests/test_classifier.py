@@ -4,9 +4,9 @@ from scapy.layers.inet import IP, TCP, UDP
 from scapy.layers.l2 import ARP, Ether
 
 import clickpy
+from clickpy.elements.standard.classification.pattern import parse_classifier
+from clickpy.elements.standard.classification.tree import ClassTree
 from clickpy.errors import ClickError
-from clickpy.runtime import classification as C
-from clickpy.runtime.classtree import ClassTree
 from tests.runtime_util import router
 
 
@@ -89,7 +89,7 @@ def test_short_packets():
 
 
 def test_program_format():
-    p = C.parse_classifier(["12/0800 !23/06", "12/0806 20/0001", "-"])
+    p = parse_classifier(["12/0800 !23/06", "12/0806 20/0001", "-"])
     assert p.unparse() == (
         " 0  12/08000000%ffff0000  yes->step 3  no->step 1\n"
         " 1  12/08060000%ffff0000  yes->step 2  no->[2]\n"
@@ -97,7 +97,7 @@ def test_program_format():
         " 3  20/00000006%000000ff  yes->[2]  no->[0]\n"
         "safe length 24\n"
         "alignment offset 0\n")
-    assert C.parse_classifier(["-"]).unparse() == "all->[0]\nsafe length 0\nalignment offset 0\n"
+    assert parse_classifier(["-"]).unparse() == "all->[0]\nsafe length 0\nalignment offset 0\n"
 
 
 def test_program_handler():
@@ -110,7 +110,7 @@ def test_program_handler():
 
 def test_switch_runs_match_chains():
     pats = [f"0/{i:02x}" for i in range(20)] + ["-"]
-    p = C.parse_classifier(pats)
+    p = parse_classifier(pats)
     tree = ClassTree(p)
     assert tree.nnodes == 1 and tree.nswitch_values == 20
     for i in range(25):

@@ -7,9 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_RR
 
+from clickpy.elements.standard.classification.compiler import ClassifierError
+from clickpy.elements.standard.classification.ipfilter import parse_ipfilter
+from clickpy.elements.standard.classification.tree import ClassTree
 from clickpy.errors import ClickError
-from clickpy.runtime import classification as C
-from clickpy.runtime.classtree import ClassTree
+from clickpy.runtime import nameinfo
 from tests.runtime_util import router
 from tests.test_classifier import Sorter
 
@@ -59,12 +61,15 @@ def matches(pattern, pkt):
     ("ip proto udp", udp(), tcp()),
     ("ip proto != 6", udp(), tcp()),
     ("ip proto > 10", udp(), tcp()),
+    ("gre", IP(proto=47) / b"gre!", tcp()),                 # Click's IP protocol names
+    ("ip proto sctp", IP(proto=132) / bytes(12), tcp()),
     ("port 80", tcp(), tcp(dport=81)),
     ("port 53", udp(), udp(dport=54)),
     ("src port 1234", tcp(), tcp(sport=1)),
     ("dst port www", tcp(), tcp(dport=443)),
     ("dst port http", tcp(), tcp(dport=443)),
     ("dst port https", tcp(dport=443), tcp()),
+    ("dst port pptp", tcp(dport=1723), tcp()),
     ("port ssh", tcp(dport=22), tcp()),
     ("domain", udp(), udp(dport=1)),
     ("tcp port 80", tcp(), udp(dport=80)),
@@ -247,7 +252,7 @@ def test_without_network_header_annotation():
 # -- the program listing ----------------------------------------------------------------
 
 def test_program_format():
-    p = C.parse_ipfilter(["allow src host 10.0.0.1 and dst port 80", "deny all"], 2)
+    p = parse_ipfilter(["allow src host 10.0.0.1 and dst port 80", "deny all"], 2)
     assert p.unparse() == (
         " 0 268/0a000001%ffffffff  yes->step 1  no->[X]\n"
         " 1 264/00060000%00ff0000  yes->step 3  no->step 2\n"
@@ -256,10 +261,10 @@ def test_program_format():
         " 4 512/00000050%0000ffff  yes->[0]  no->[X]\n"
         "safe length 516\n"
         "alignment offset 0\n")
-    assert C.parse_ipfilter(["allow ip ttl != 5"], 1).unparse().splitlines()[0] == \
+    assert parse_ipfilter(["allow ip ttl != 5"], 1).unparse().splitlines()[0] == \
         " 0 264/05000000%ff000000  yes->[X]  no->[0]  short->yes"
-    assert C.parse_ipfilter(["allow all"], 1).unparse().startswith("all->[0]\n")
-    assert C.parse_ipfilter(["drop all"], 1).unparse().startswith("all->[2147483647]\n")
+    assert parse_ipfilter(["allow all"], 1).unparse().startswith("all->[0]\n")
+    assert parse_ipfilter(["drop all"], 1).unparse().startswith("all->[2147483647]\n")
 
 
 def test_program_handler():
@@ -271,7 +276,7 @@ def test_program_handler():
 
 
 def test_repeated_tests_are_shared():
-    p = C.parse_ipfilter(["allow src port 80 or 81 or 82"], 1)
+    p = parse_ipfilter(["allow src port 80 or 81 or 82"], 1)
     offs = [line.split()[1].split("/")[0] for line in p.unparse().splitlines()[:-2]]
     assert offs.count("260") == 1 and offs.count("512") == 3
 
@@ -279,7 +284,7 @@ def test_repeated_tests_are_shared():
 def test_hundreds_of_rules_make_a_switch():
     rules = [f"allow src host 10.0.{i // 256}.{i % 256} and dst port {1000 + i}"
              for i in range(300)]
-    p = C.parse_ipfilter(rules, 1)
+    p = parse_ipfilter(rules, 1)
     tree = ClassTree(p, ip=True)
     assert tree.nswitch_values == 300 and tree.nnodes == 1 + 300 * 4
     s = ipf(*rules, n=1)
@@ -345,8 +350,8 @@ def test_errors(rules, reason):
 ])
 def test_paren_errors(rules, reason):
     # unbalanced parentheses cannot pass through a configuration string
-    with pytest.raises(C.ClassifierError) as e:
-        C.parse_ipfilter(rules, 1)
+    with pytest.raises(ClassifierError) as e:
+        parse_ipfilter(rules, 1)
     assert str(e.value) == reason
 
 
@@ -495,7 +500,7 @@ def primitives(draw):
     if kind in ("frag", "unfrag"):
         return f"ip {kind}", lambda p: (p.ip(6, 2) & 0x3FFF != 0) == (kind == "frag")
     if kind == "opt":
-        name, bit = draw(st.sampled_from(list(C.TCPOPT_NAMES.items())))
+        name, bit = draw(st.sampled_from(list(nameinfo.TCP_FLAGS.items())))
 
         def f(p):
             if p.proto() != 6 or not p.first_fragment():
@@ -572,10 +577,10 @@ def packets(draw):
        pkts=st.lists(packets(), min_size=1, max_size=12))
 def test_tree_agrees_with_reference(rules, pkts):
     texts = [f"{i} {text}" for i, (text, _) in enumerate(rules)]
-    tree = ClassTree(C.parse_ipfilter(texts, len(rules)), ip=True)
+    tree = ClassTree(parse_ipfilter(texts, len(rules)), ip=True)
     for data in pkts:
         p = Pkt(data)
         want = next((i for i, (_, f) in enumerate(rules) if f(p)), -1)
         hl = (data[0] & 15) * 4
         got = tree.match(data, data[hl:])
-        assert got == want, (texts, data.hex(), C.parse_ipfilter(texts, len(rules)).unparse())
+        assert got == want, (texts, data.hex(), parse_ipfilter(texts, len(rules)).unparse())

@@ -1,16 +1,9 @@
 # ipclassifier.pyx -- IPClassifier: sends IP packets to the output of the first tcpdump-like pattern
-from libc.stdint cimport uint32_t
-
-import sys
-
-from clickpy.runtime.classtree cimport ClassTree, CTProgram, ct_match_ip
-from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
-from clickpy.runtime.packet cimport Batch, Packet
+from clickpy.elements.standard.classification.ipbase cimport IPFilterBase
 from clickpy.lang import confstring
-from clickpy.runtime import classification
 
 
-cdef class IPClassifier(Element):
+cdef class IPClassifier(IPFilterBase):
     """
     =c
     IPClassifier(PATTERN_1, ..., PATTERN_N)
@@ -28,15 +21,16 @@ cdef class IPClassifier(Element):
     Primitives:
     =over 8
     =item ip proto PROTO
-    PROTO is a number or one of icmp, igmp, ipip, tcp, udp (also tcpudp:
-    either, and transp: any).
+    PROTO is a number or a name: icmp, igmp, ipip, tcp, udp, dccp, gre,
+    sctp or one from /etc/protocols (also tcpudp: either TCP or UDP, and
+    transp: any).
     =item [SRCORDST] host IPADDR
     SRCORDST is src, dst, 'src or dst' (the default) or 'src and dst'.
     =item [SRCORDST] net NETADDR
     NETADDR is ADDR/BITS, ADDR/MASK or 'ADDR mask MASK'.
     =item [SRCORDST] [tcp | udp] port PORT
-    PORT is a number or a name (www, ssh, domain, ...); without tcp or
-    udp, either protocol.
+    PORT is a number or a name (www, ssh, domain, ..., or one from
+    /etc/services); without tcp or udp, either protocol.
     =item ip vers, ip hl, ip id, ip tos, ip dscp, ip ttl, ip len VALUE
     Header fields, compared as integers.
     =item ip ect, ip ce
@@ -85,31 +79,6 @@ cdef class IPClassifier(Element):
     port_count = "1/-"
     processing = "h/h"
 
-    cdef ClassTree tree         # the compiled patterns (owns the arrays)
-    cdef CTProgram *prog        # tree's program, for the data path
-    cdef object program         # classification.Program, for the handler
-
     def configure(self, args):
-        warnings = []
-        patterns = list(args)
-        if len(patterns) != self.noutputs:
-            raise ValueError(f"need {self.noutputs} arguments, one per output port")
-        rules = [f"{i} {confstring.unquote(p)}" for i, p in enumerate(patterns)]
-        self.program = classification.parse_ipfilter(rules, self.noutputs, warnings,
-                                                     self.address_names)
-        self.tree = ClassTree(self.program, ip=True)
-        self.prog = &self.tree.prog
-        for w in warnings:
-            print(f"{self.landmark}: warning: {w}", file=sys.stderr)
-
-    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        push_actions(self, b, <action_fn>IPClassifier.action)      # action inlined in the loop
-
-    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
-        return pull_actions(self, b, max, <action_fn>IPClassifier.action)
-
-    cdef int action(self, Packet *p) noexcept nogil:
-        return ct_match_ip(self.prog, p)
-
-    def add_handlers(self):
-        self.add_read_handler("program", lambda: self.program.unparse())
+        patterns = self.one_per_output(args)
+        self.load_rules([f"{i} {confstring.unquote(p)}" for i, p in enumerate(patterns)])

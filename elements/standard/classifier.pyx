@@ -1,13 +1,9 @@
 # classifier.pyx -- Classifier: sorts packets by the first OFFSET/VALUE pattern they match
-from libc.stdint cimport int64_t, uint32_t, uint8_t
-
-from clickpy.runtime.classtree cimport ClassTree, CTProgram, ct_match
-from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
-from clickpy.runtime.packet cimport Batch, Packet
-from clickpy.runtime import classification
+from clickpy.elements.standard.classification.base cimport ClassifierBase
+from clickpy.elements.standard.classification import pattern
 
 
-cdef class Classifier(Element):
+cdef class Classifier(ClassifierBase):
     """
     =c
     Classifier(PATTERN_1, ..., PATTERN_N)
@@ -58,32 +54,5 @@ cdef class Classifier(Element):
     port_count = "1/-"
     processing = "h/h"
 
-    cdef ClassTree tree         # the compiled patterns (owns the arrays)
-    cdef CTProgram *prog        # tree's program, for the data path
-    cdef object program         # classification.Program, for the handler
-
     def configure(self, args):
-        patterns = list(args)
-        if len(patterns) != self.noutputs:
-            raise ValueError(f"need {self.noutputs} arguments, one per output port")
-        self.program = classification.parse_classifier(patterns)
-        self.tree = ClassTree(self.program)
-        self.prog = &self.tree.prog
-
-    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        push_actions(self, b, <action_fn>Classifier.action)      # action inlined in the loop
-
-    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
-        return pull_actions(self, b, max, <action_fn>Classifier.action)
-
-    cdef int action(self, Packet *p) noexcept nogil:
-        cdef const uint8_t *base[2]
-        cdef int64_t length[2]
-        base[0] = p.data
-        base[1] = p.data
-        length[0] = p.length
-        length[1] = -1
-        return ct_match(self.prog, base, length)
-
-    def add_handlers(self):
-        self.add_read_handler("program", lambda: self.program.unparse())
+        self.load(pattern.parse_classifier(self.one_per_output(args)))

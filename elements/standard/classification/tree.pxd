@@ -1,11 +1,13 @@
-# classtree.pxd -- decision trees of masked 32-bit word tests, walked in C (Click's Classification)
+# tree.pxd -- decision trees of masked 32-bit word tests, walked in C (Click's Classification)
 #
-# classification.py builds a tree; ClassTree.load copies it into flat C
-# arrays; ct_match walks it for one packet. A node reads the big-endian
-# word at ``off`` in one of two regions (0: packet data or IP header, 1:
-# transport header), masks it and compares it with one value, or, for a
-# switch, looks the masked word up among sorted values. A word that lies
-# partly past its region's end takes the node's short branch.
+# compiler.py builds a tree; ClassTree copies it into flat C arrays;
+# ct_match walks it for one packet, whose regions ct_match_data and
+# ct_match_ip lay out as Classifier's and IPFilter's offsets count. A node
+# reads the big-endian word at ``off`` in one of two regions (0: packet
+# data or IP header, 1: transport header), masks it and compares it with
+# one value, or, for a switch, looks the masked word up among sorted
+# values. A word that lies partly past its region's end takes the node's
+# short branch.
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t
 
 from clickpy.runtime.packet cimport Packet
@@ -80,6 +82,17 @@ cdef inline int ct_match(const CTProgram *pr, const uint8_t **base,
             else:
                 hi = mid
     return -t - 2
+
+
+cdef inline int ct_match_data(const CTProgram *prog, Packet *p) noexcept nogil:
+    """Runs a program with data offsets (Classifier's) on the packet data."""
+    cdef const uint8_t *base[2]
+    cdef int64_t length[2]
+    base[0] = p.data
+    base[1] = p.data
+    length[0] = p.length
+    length[1] = -1
+    return ct_match(prog, base, length)
 
 
 cdef inline int ct_match_ip(const CTProgram *prog, Packet *p) noexcept nogil:

@@ -1,4 +1,4 @@
-# classtree.pyx -- ClassTree: a compiled classification program in C arrays
+# tree.pyx -- ClassTree: a compiled classification program in C arrays
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t
 from libc.stdlib cimport calloc, free
 
@@ -6,7 +6,7 @@ __all__ = ["ClassTree"]
 
 
 cdef class ClassTree:
-    """A classification.Program copied into C arrays for ct_match.
+    """A compiler.Program copied into C arrays for ct_match.
 
     ``ClassTree(program, ip=False)``: with ``ip``, program offsets 256-511
     are IP header bytes (region 0) and 512 on transport header bytes

@@ -1,583 +1,44 @@
-"""classification -- Classifier and IPFilter patterns compiled to decision trees of word tests
+"""ipfilter -- IPFilter's and IPClassifier's tcpdump-like patterns parsed into expressions
 
-The cold half of Classifier, IPClassifier and IPFilter (Click's
-classification.{hh,cc}, classifier.cc, ipfilter.cc): pattern parsers, a
-compiler from boolean expressions to a decision graph whose nodes test one
-masked 32-bit word, an optimizer, and the printer behind the ``program``
-handler. ``clickpy.runtime.classtree`` walks the result in C.
-
-Expressions (`Expr` tuples) are built from
-
-  ("atom", off, mask, value, need)   the word at ``off`` (bytes, big-endian),
-                                     ANDed with ``mask``, equals ``value``;
-                                     false when fewer than ``need`` bytes from
-                                     ``off`` are in the packet
-  ("true",) ("false",) ("not", e) ("and", a, b) ("or", a, b) ("cond", c, a, b)
-  ("flip", e)                        "not e", where missing bytes make the
-                                     atoms of ``e`` true instead of false
-                                     (Click's negate_subtree(flip_short)), so
-                                     that ``ip ttl != 5`` is false when the TTL
-                                     is missing, as ``ip ttl 5`` is
-
-Offsets of IPFilter atoms follow Click's program listing: 256 + n is byte n
-of the IP header, 512 + n byte n of the transport header.
-
-Targets in the graph are node numbers (>= 0) or outputs: ``-(port + 2)``,
-and ``DROP_TARGET`` (-1) for "no pattern matched".
+Click's ipfilter.cc: ``ACTION PATTERN`` rules (IPClassifier's patterns get
+their output number as ACTION), a recursive-descent parser over Click's
+words, and Click's Primitive, which fills in what a directive leaves out
+and builds its expression. Offsets follow Click's program listing: NET + n
+is byte n of the IP header, TRANSP + n byte n of the transport header.
+Protocol, port, TCP flag and ICMP type names come from runtime nameinfo
+(Click's NameInfo, with the system's /etc/protocols and /etc/services);
+AddressInfo names from the router's AddressTable.
 """
 from __future__ import annotations
 
-import bisect
+import functools
 import re
 
+from clickpy.elements.standard.classification.compiler import (
+    DROP_TARGET,
+    FALSE,
+    TRUE,
+    ClassifierError,
+    Program,
+    atom,
+    compile_rules,
+    e_and,
+    e_flip,
+    e_not,
+    e_or,
+    output_target,
+)
 from clickpy.lang import values as v
+from clickpy.runtime import nameinfo
 
-__all__ = ["Program", "parse_classifier", "parse_ipfilter", "compile_rules",
-           "ClassifierError", "DROP_TARGET", "NET", "TRANSP"]
+__all__ = ["parse_ipfilter", "parse_ipfilter_pattern", "split_words", "NET", "TRANSP"]
 
-DROP_TARGET = -1
 NET = 256                       # IP header bytes in the program's offsets
 TRANSP = 512                    # transport header bytes
-TRUE = ("true",)
-FALSE = ("false",)
-
-
-class ClassifierError(ValueError):
-    """A bad pattern; the message is Click's reason."""
-
-
-def output_target(port: int) -> int:
-    return -(port + 2)
-
-
-def _need_of(mask: int) -> int:
-    """Bytes from the word's start that a test of ``mask`` reads (Click's
-    required_length): up to the last byte with a mask bit."""
-    for n in (4, 3, 2, 1):
-        if mask & (0xFF << (8 * (4 - n))):
-            return n
-    return 0
-
-
-# -- expression helpers ---------------------------------------------------------------
-
-def atom(off: int, mask: int, value: int, need: int | None = None):
-    mask &= 0xFFFFFFFF
-    if mask == 0:
-        return TRUE
-    return ("atom", off, mask, value & mask, _need_of(mask) if need is None else need)
-
-
-def e_and(*parts):
-    parts = [p for p in parts if p != TRUE]
-    if not parts:
-        return TRUE
-    if FALSE in parts:
-        return FALSE
-    out = parts[-1]
-    for p in reversed(parts[:-1]):
-        out = ("and", p, out)
-    return out
-
-
-def e_or(*parts):
-    parts = [p for p in parts if p != FALSE]
-    if not parts:
-        return FALSE
-    if TRUE in parts:
-        return TRUE
-    out = parts[-1]
-    for p in reversed(parts[:-1]):
-        out = ("or", p, out)
-    return out
-
-
-def e_not(e):
-    if e == TRUE:
-        return FALSE
-    if e == FALSE:
-        return TRUE
-    return ("not", e)
-
-
-def e_flip(e):
-    if e in (TRUE, FALSE):
-        return e_not(e)
-    return ("flip", e)
-
-
-def greater_than(off: int, mask: int, u: int, shift: int, need: int):
-    """``(field & mask) > u`` for a field ``shift`` bits up its word.
-
-    Walks the mask's bits from the top in runs where ``u`` is constant: over
-    a run of zeros any one bit set in the field decides "greater"; over a
-    run of ones the field must have them all, then the rest decides.
-    """
-    # the largest value under mask not above u: what the field must beat
-    stray = u & ~mask
-    if stray:
-        u |= (1 << stray.bit_length()) - 1
-    u &= mask
-    if u >= mask:
-        return FALSE
-    bits = [b for b in range(31, -1, -1) if mask >> b & 1]
-    i = 0
-    pieces = []                         # (kind, run mask) from the top
-    while i < len(bits):
-        bit = u >> bits[i] & 1
-        run = 0
-        while i < len(bits) and (u >> bits[i] & 1) == bit:
-            run |= 1 << bits[i]
-            i += 1
-        pieces.append((bit, run))
-    # fold from the bottom: the lowest run of ones ends in "false"
-    rest = FALSE
-    for bit, run in reversed(pieces):
-        test = atom(off, run << shift, (run if bit else 0) << shift, need)
-        rest = e_and(test, rest) if bit else e_or(e_flip(test), rest)
-    return rest
-
-
-# -- the decision graph --------------------------------------------------------------
-
-class _Graph:
-    """Nodes [off, mask, value, need, short_yes, yes, no]; identical ones shared."""
-
-    def __init__(self):
-        self.nodes: list[list] = []
-        self._index: dict[tuple, int] = {}
-
-    def node(self, off, mask, value, need, short_yes, yes, no) -> int:
-        if yes == no:
-            return yes
-        key = (off, mask, value, need, short_yes, yes, no)
-        n = self._index.get(key)
-        if n is None:
-            n = self._index[key] = len(self.nodes)
-            self.nodes.append(list(key))
-        return n
-
-    def compile(self, e, yes: int, no: int, short_true: bool = False) -> int:
-        """A target that goes to ``yes`` when ``e`` holds, else ``no``."""
-        kind = e[0]
-        if kind == "atom":
-            _, off, mask, value, need = e
-            return self.node(off, mask, value, need, short_true, yes, no)
-        if kind == "true":
-            return yes
-        if kind == "false":
-            return no
-        if kind == "not":
-            return self.compile(e[1], no, yes, short_true)
-        if kind == "flip":
-            return self.compile(e[1], no, yes, not short_true)
-        if kind == "and":
-            return self.compile(e[1], self.compile(e[2], yes, no, short_true), no, short_true)
-        if kind == "or":
-            return self.compile(e[1], yes, self.compile(e[2], yes, no, short_true), short_true)
-        if kind == "cond":
-            return self.compile(e[1], self.compile(e[2], yes, no, short_true),
-                                self.compile(e[3], yes, no, short_true), short_true)
-        raise AssertionError(kind)
-
-
-def _topological(nodes, start) -> list[int]:
-    """Reachable nodes, each before every node it can jump to."""
-    order, seen = [], set()
-    stack = [(start, False)]
-    while stack:
-        n, done = stack.pop()
-        if done:
-            order.append(n)
-            continue
-        if n < 0 or n in seen:
-            continue
-        seen.add(n)
-        stack.append((n, True))
-        stack.append((nodes[n][6], False))
-        stack.append((nodes[n][5], False))
-    order.reverse()
-    return order
-
-
-class _Chains:
-    """Runs of nodes linked by "no" that test the same word the same way,
-    indexed by value, so a known word skips a run in one step."""
-
-    def __init__(self, nodes, order):
-        self.where: dict[int, tuple[list, int]] = {}
-        for n in order:
-            if n in self.where:
-                continue
-            chain = {"nodes": [], "at": {}}
-            key = self._key(nodes[n])
-            m = n
-            while m >= 0 and m not in self.where and self._key(nodes[m]) == key:
-                self.where[m] = (chain, len(chain["nodes"]))
-                chain["at"].setdefault(nodes[m][2], []).append(len(chain["nodes"]))
-                chain["nodes"].append(m)
-                m = nodes[m][6]
-
-    @staticmethod
-    def _key(nd):
-        return (nd[0], nd[1], nd[3], nd[4])
-
-    def skip(self, nodes, n: int, value: int) -> int:
-        """Where node ``n`` leads when its word masked is ``value``."""
-        chain, pos = self.where[n]
-        hits = chain["at"].get(value, ())
-        k = bisect.bisect_left(hits, pos)
-        if k < len(hits):
-            return nodes[chain["nodes"][hits[k]]][5]
-        return nodes[chain["nodes"][-1]][6]
-
-
-# fact signs: what a branch tells about the test it leaves
-PASSED = 1                      # the test held, its bytes present
-FAILED = 0                      # the test failed, its bytes present
-FAILED_OR_SHORT = -1            # the test failed or its bytes were missing
-
-
-def _facts_after(nd, yes: bool) -> tuple:
-    """Facts (off, mask, value, need, sign) a branch of node ``nd`` adds."""
-    off, mask, value, need, short_yes = nd[0], nd[1], nd[2], nd[3], nd[4]
-    if yes:
-        return () if short_yes else ((off, mask, value, need, PASSED),)
-    if not short_yes:
-        return ((off, mask, value, need, FAILED_OR_SHORT),)
-    out = [(off, mask, value, need, FAILED)]
-    if mask & (mask - 1) == 0:        # one bit: failing says what it is
-        out.append((off, mask, value ^ mask, need, PASSED))
-    return tuple(out)
-
-
-def _decide(nd, facts) -> bool | None:
-    """Whether known facts settle node ``nd``'s test."""
-    off, mask, value, need, short_yes = nd[0], nd[1], nd[2], nd[3], nd[4]
-    for f_off, f_mask, f_value, f_need, sign in facts:
-        if f_off != off:
-            continue
-        if sign == PASSED:
-            enough = need <= f_need           # the node cannot be short
-            common = f_mask & mask
-            if (f_value & common) != (value & common) and (enough or not short_yes):
-                return False
-            if enough and mask & ~f_mask == 0:
-                return True
-        elif mask & f_mask == f_mask and value & f_mask == f_value:
-            # a test of these bits and more fails where this one failed
-            if sign == FAILED and (need <= f_need or not short_yes):
-                return False
-            if sign == FAILED_OR_SHORT and need >= f_need and not short_yes:
-                return False
-    return None
-
-
-MAX_ALTERNATIVES = 4            # fact sets kept per node (Click's MAX_DOMLIST)
-MAX_FACTS = 24                  # beyond this, failed tests are forgotten
-
-
-def _add_facts(facts: frozenset, new: tuple) -> frozenset:
-    out = facts.union(new)
-    if len(out) > MAX_FACTS:            # long "no" chains: keep compiling linear
-        out = frozenset(f for f in out if f[4] == PASSED or f in new)
-    return out
-
-
-def _optimize(nodes, start: int) -> int:
-    """Redirects branches past tests that the path already settles.
-
-    Each node keeps up to MAX_ALTERNATIVES sets of facts, tests known to
-    have passed, such that every path to the node establishes one of them
-    (more are merged into their common part), as Click's dominator
-    optimizer keeps path sets. A branch whose target every alternative
-    settles the same way jumps past it.
-    """
-    order = _topological(nodes, start)
-    chains = _Chains(nodes, order)
-    facts_in: dict[int, list] = {start: [frozenset()]}
-
-    def path(t, facts):
-        # the targets one fact set settles, from t on
-        out = [t]
-        while t >= 0:
-            nd = nodes[t]
-            d = _decide(nd, facts)
-            if d is None:
-                break
-            if d:
-                t = nd[5]
-            else:
-                # settled false: a run testing the same word is skipped whole
-                exact = [f for f in facts if f[4] == PASSED and f[0] == nd[0]
-                         and nd[1] & ~f[1] == 0 and nd[3] <= f[3]]
-                t = chains.skip(nodes, t, exact[0][2] & nd[1]) if exact else nd[6]
-            out.append(t)
-        return out
-
-    def follow(t, alternatives):
-        paths = [path(t, f) for f in alternatives]
-        if len(paths) == 1:
-            return paths[0][-1]
-        ends = {p[-1] for p in paths}
-        if len(ends) == 1:
-            return ends.pop()
-        common = set(paths[0]).intersection(*paths[1:])
-        return max(common, key=paths[0].index)     # the last place all paths pass
-
-    for n in order:
-        alts = facts_in.get(n)
-        if alts is None:
-            continue                    # no longer reachable
-        nd = nodes[n]
-        yes_facts, no_facts = _facts_after(nd, True), _facts_after(nd, False)
-        yes_alts = [_add_facts(f, yes_facts) for f in alts]
-        no_alts = [_add_facts(f, no_facts) for f in alts]
-        for k, branch_alts in ((5, yes_alts), (6, no_alts)):
-            t = follow(nd[k], branch_alts)
-            nd[k] = t
-            if t < 0:
-                continue
-            merged = facts_in.get(t, []) + [f for f in branch_alts
-                                            if f not in facts_in.get(t, ())]
-            if len(merged) > MAX_ALTERNATIVES:
-                merged = [frozenset.intersection(*merged)]
-            facts_in[t] = merged
-    return follow(start, [frozenset()])
-
-
-# -- the compiled program --------------------------------------------------------------
-
-class Program:
-    """A flattened decision tree: what classtree.ClassTree loads and
-    ``program`` prints.
-
-    ``nodes`` are (off, mask, need, short_yes, no, cases), where cases is a
-    list of (value, yes) sorted by value: one case is a plain test, more
-    make a switch over values of one word (Click's compressed program
-    groups them the same way). ``start`` is the first target.
-    """
-
-    def __init__(self, nodes, start):
-        self.nodes = nodes
-        self.start = start
-
-    def outputs_used(self) -> set[int]:
-        targets = [self.start] + [t for nd in self.nodes for t in
-                                  [nd[4]] + [y for _, y in nd[5]]]
-        return {-t - 2 for t in targets if t < -1}
-
-    def safe_length(self) -> int:
-        return max((nd[0] + nd[2] for nd in self.nodes), default=0)
-
-    def unparse(self) -> str:
-        """Click's listing: one line per test, ``step off/value%mask
-        yes->... no->...``, switches spelled out as chains of tests."""
-        steps = []
-        first_step = 0
-        step_of = []
-        for nd in self.nodes:
-            step_of.append(first_step)
-            first_step += len(nd[5])
-
-        def jump(t):
-            if t == DROP_TARGET:
-                return "[X]"
-            if t < 0:
-                return f"[{-t - 2}]"
-            return f"step {step_of[t]}"
-
-        for i, (off, mask, _need, short_yes, no, cases) in enumerate(self.nodes):
-            for k, (value, yes) in enumerate(cases):
-                s = step_of[i] + k
-                nxt = f"step {s + 1}" if k + 1 < len(cases) else jump(no)
-                line = (f"{'' if s >= 10 else ' '}{s} {off:3d}/{value:08x}%{mask:08x}"
-                        f"  yes->{jump(yes)}  no->{nxt}")
-                if short_yes:
-                    line += "  short->yes"
-                steps.append(line)
-        if not self.nodes:
-            out = 2147483647 if self.start == DROP_TARGET else -self.start - 2
-            steps.append(f"all->[{out}]")
-        steps.append(f"safe length {self.safe_length()}")
-        steps.append("alignment offset 0")
-        return "\n".join(steps) + "\n"
-
-
-def compile_rules(rules) -> Program:
-    """``rules``: (expression, target) in order; the first that holds wins,
-    none sends packets to DROP_TARGET."""
-    g = _Graph()
-    nxt = DROP_TARGET
-    for e, target in reversed(rules):
-        nxt = g.compile(e, target, nxt)
-    start = _optimize(g.nodes, nxt) if nxt >= 0 else nxt
-    return _flatten(g.nodes, start)
-
-
-MIN_SWITCH = 4                  # same-word tests in a row that become one switch
-
-
-def _flatten(nodes, start) -> Program:
-    """Numbers reachable nodes from 0 (the root), depth first, and turns
-    runs of same-word tests reached only from their run into switches."""
-    def resolve(t):
-        # a test whose branches meet decides nothing
-        while t >= 0 and nodes[t][5] == nodes[t][6]:
-            t = nodes[t][5]
-        return t
-
-    start = resolve(start)
-    if start < 0:
-        return Program([], start)
-    for n in _topological(nodes, start):
-        nodes[n][5] = resolve(nodes[n][5])
-        nodes[n][6] = resolve(nodes[n][6])
-    order = _topological(nodes, start)
-    inbound: dict[int, int] = {}
-    for n in order:
-        for t in (nodes[n][5], nodes[n][6]):
-            if t >= 0:
-                inbound[t] = inbound.get(t, 0) + 1
-    groups = []                         # (head, [(value, yes)...], no)
-    absorbed = set()
-    for n in order:
-        if n in absorbed:
-            continue
-        nd = nodes[n]
-        cases = {nd[2]: nd[5]}
-        run = []
-        m = nd[6]
-        while (m >= 0 and not nd[4] and inbound.get(m) == 1
-               and (nodes[m][0], nodes[m][1], nodes[m][3], nodes[m][4])
-               == (nd[0], nd[1], nd[3], nd[4])):
-            cases.setdefault(nodes[m][2], nodes[m][5])
-            run.append(m)
-            m = nodes[m][6]
-        if len(run) + 1 < MIN_SWITCH:   # short runs stay plain tests
-            cases, m, run = {nd[2]: nd[5]}, nd[6], []
-        absorbed.update(run)
-        groups.append((n, cases, m))
-    # number groups in depth-first order from the root
-    by_head = {g[0]: g for g in groups}
-    number: dict[int, int] = {}
-    seq = []
-    stack = [start]
-    while stack:
-        n = stack.pop()
-        if n < 0 or n in number:
-            continue
-        number[n] = len(seq)
-        g = by_head[n]
-        seq.append(g)
-        # the "no" branch gets the next number, as in Click's listings
-        stack.extend([y for _, y in sorted(g[1].items(), reverse=True)] + [g[2]])
-
-    def renum(t):
-        return number[t] if t >= 0 else t
-
-    out = []
-    for head, cases, no in seq:
-        nd = nodes[head]
-        out.append((nd[0], nd[1], nd[3], bool(nd[4]), renum(no),
-                    [(val, renum(y)) for val, y in sorted(cases.items())]))
-    return Program(out, 0)
-
-
-# -- Classifier patterns (Click's Classifier) ------------------------------------------
-
-_HEX = "0123456789abcdefABCDEF"
-
-
-def parse_classifier_pattern(text: str, slot: int):
-    """One ``OFFSET/VALUE[%MASK]`` pattern (several ANDed, ``!`` negates,
-    ``-`` matches all) as an expression."""
-    s = text
-    n = len(s)
-    i = 0
-    if s == "-":
-        return TRUE
-    tests = []
-    while i < n:
-        while i < n and s[i].isspace():
-            i += 1
-        if i >= n:
-            break
-        negated = False
-        if s[i] == "!":
-            negated = True
-            i += 1
-            while i < n and s[i].isspace():
-                i += 1
-        if i >= n or not s[i].isdigit():
-            raise ClassifierError(f"pattern {slot}: expected a digit")
-        j = i
-        while i < n and s[i].isdigit():
-            i += 1
-        offset = int(s[j:i])
-        if i >= n or s[i] != "/":
-            raise ClassifierError(f"pattern {slot}: expected '/'")
-        i += 1
-        j = i
-        while i < n and (s[i] in _HEX or s[i] == "?"):
-            i += 1
-        value = s[j:i]
-        mask = None
-        if i < n and s[i] == "%":
-            i += 1
-            j = i
-            while i < n and (s[i] in _HEX or s[i] == "?"):
-                i += 1
-            mask = s[j:i]
-        if len(value) < 2:
-            raise ClassifierError(f"pattern {slot}: value has less than 2 hex digits")
-        if len(value) % 2:
-            raise ClassifierError(f"pattern {slot}: value has odd number of hex digits")
-        if mask is not None and len(mask) != len(value):
-            many = "many" if len(mask) > len(value) else "few"
-            raise ClassifierError(f"pattern {slot}: mask has too {many} hex digits")
-        words: dict[int, list[int]] = {}
-        for k in range(len(value)):
-            byte = offset + k // 2
-            shift = 4 if k % 2 == 0 else 0
-            vc = value[k]
-            vn, mn = (0, 0) if vc == "?" else (int(vc, 16), 0xF)
-            if mask is not None:
-                mc = mask[k]
-                mn &= 0 if mc == "?" else int(mc, 16)
-            w = words.setdefault(byte // 4 * 4, [0, 0])
-            pos = 8 * (3 - byte % 4) + shift
-            w[0] |= (vn & mn) << pos
-            w[1] |= mn << pos
-        test = e_and(*(atom(off, m, val) for off, (val, m) in sorted(words.items())))
-        tests.append(e_not(test) if negated else test)
-    return e_and(*tests)
-
-
-def parse_classifier(patterns: list[str]) -> Program:
-    rules = [(parse_classifier_pattern(p, i), output_target(i)) for i, p in enumerate(patterns)]
-    return compile_rules(rules)
-
-
-# -- IPFilter expressions (Click's IPFilter / IPClassifier) ------------------------------
-
-UNKNOWN = None
-TCP_OR_UDP = 0x10000            # "tcpudp": Click's IP_PROTO_TCP_OR_UDP
-ANY_TRANSP = 0x10001            # "transp": Click's IP_PROTO_TRANSP
-PROTO_NAMES = {"icmp": 1, "igmp": 2, "ipip": 4, "tcp": 6, "udp": 17,
-               "tcpudp": TCP_OR_UDP, "transp": ANY_TRANSP}
-PORT_NAMES = {"auth": 113, "bootpc": 68, "bootps": 67, "chargen": 19, "daytime": 13,
-              "discard": 9, "dns": 53, "domain": 53, "echo": 7, "finger": 79, "ftp": 21,
-              "ftp-data": 20, "https": 443, "imap3": 220, "imaps": 993, "irc": 194,
-              "netbios-dgm": 138, "netbios-ns": 137, "netbios-ssn": 139, "nntp": 119,
-              "ntp": 123, "pop3": 110, "pop3s": 995, "rip": 520, "route": 520, "smtp": 25,
-              "snmp": 161, "snmp-trap": 162, "ssh": 22, "sunrpc": 111, "telnet": 23,
-              "tftp": 69, "www": 80, "http": 80}
-TCPOPT_NAMES = {"fin": 0x01, "syn": 0x02, "rst": 0x04, "psh": 0x08, "ack": 0x10, "urg": 0x20}
-ICMP_NAMES = {"echo-reply": 0, "unreachable": 3, "sourcequench": 4, "redirect": 5,
-              "echo": 8, "routeradvert": 9, "routersolicit": 10, "timeexceeded": 11,
-              "parameterproblem": 12, "timestamp": 13, "timestamp-reply": 14,
-              "inforeq": 15, "inforeq-reply": 16, "maskreq": 17, "maskreq-reply": 18}
+UNKNOWN = None                  # no transport protocol given
+TCP_OR_UDP = nameinfo.IP_PROTO_TCP_OR_UDP
+# the protocols Click's unparse_transp_proto names; others print as "ip proto N"
+_PROTO_WORDS = ("icmp", "igmp", "ipip", "tcp", "udp", "tcpudp", "transp")
 
 
 class Field:
@@ -619,8 +80,8 @@ OP_EQ, OP_GT, OP_LT = 0, 1, 2
 
 
 def unparse_proto(p) -> str:
-    for name, num in PROTO_NAMES.items():
-        if num == p:
+    for name in _PROTO_WORDS:
+        if nameinfo.IP_PROTOS[name] == p:
             return name
     return "" if p is None else f"ip proto {p}"
 
@@ -932,6 +393,38 @@ class _Prim:
         return e_flip(e) if self.negated and negate else e
 
 
+def greater_than(off: int, mask: int, u: int, shift: int, need: int):
+    """``(field & mask) > u`` for a field ``shift`` bits up its word.
+
+    Walks the mask's bits from the top in runs where ``u`` is constant: over
+    a run of zeros any one bit set in the field decides "greater"; over a
+    run of ones the field must have them all, then the rest decides.
+    """
+    # the largest value under mask not above u: what the field must beat
+    stray = u & ~mask
+    if stray:
+        u |= (1 << stray.bit_length()) - 1
+    u &= mask
+    if u >= mask:
+        return FALSE
+    bits = [b for b in range(31, -1, -1) if mask >> b & 1]
+    i = 0
+    pieces = []                         # (kind, run mask) from the top
+    while i < len(bits):
+        bit = u >> bits[i] & 1
+        run = 0
+        while i < len(bits) and (u >> bits[i] & 1) == bit:
+            run |= 1 << bits[i]
+            i += 1
+        pieces.append((bit, run))
+    # fold from the bottom: the lowest run of ones ends in "false"
+    rest = FALSE
+    for bit, run in reversed(pieces):
+        test = atom(off, run << shift, (run if bit else 0) << shift, need)
+        rest = e_and(test, rest) if bit else e_or(e_flip(test), rest)
+    return rest
+
+
 def proto_test(p):
     if p == TCP_OR_UDP:
         return e_or(atom(NET + 8, 0x00FF0000, 6 << 16), atom(NET + 8, 0x00FF0000, 17 << 16))
@@ -940,28 +433,56 @@ def proto_test(p):
     return atom(NET + 8, 0x00FF0000, p << 16)
 
 
+@functools.lru_cache(maxsize=1024)
+def _named(word: str) -> tuple:
+    """(database, value) for each of Click's name databases that knows
+    ``word``: IP protocols, TCP ports, UDP ports, TCP flags, ICMP types.
+    Cached: the system's databases are files read on each miss."""
+    if not any(c.isalpha() for c in word) or _parse_int(word) is not None:
+        return ()                       # numbers, addresses, prefixes name nothing
+    got = (("proto", nameinfo.ip_proto(word)), ("tcp port", nameinfo.port(word, "tcp")),
+           ("udp port", nameinfo.port(word, "udp")), ("tcpopt", nameinfo.TCP_FLAGS.get(word)),
+           (F_ICMP_TYPE, nameinfo.icmp_type(word)))
+    return tuple((db, val) for db, val in got if val is not None)
+
+
+def _fits(db, typ, proto) -> bool:
+    """Whether a name from database ``db`` can stand where type ``typ`` and
+    transport protocol ``proto`` are known."""
+    if db == "proto":
+        return typ in (None, "proto")
+    if db == "tcp port":
+        return typ in (None, "port") and proto in (UNKNOWN, 6, TCP_OR_UDP)
+    if db == "udp port":
+        return typ in (None, "port") and proto in (UNKNOWN, 17, TCP_OR_UDP)
+    if db == "tcpopt":
+        return typ in (None, "tcpopt") and proto in (UNKNOWN, 6, TCP_OR_UDP)
+    return typ in (None, F_ICMP_TYPE) and proto in (UNKNOWN, 1)
+
+
+def _kind(db):
+    return "port" if db in ("tcp port", "udp port") else db
+
+
 def _lookup(word, typ, proto, report):
     """Click's IPFilter::lookup: ("type", t), (kind, value), or None; raises
     for an ambiguous or meaningless name when ``report``."""
     if typ is None and word in TYPE_WORDS:
         t = TYPE_WORDS[word]
         return None if t is None else ("type", t)
-    got = [("proto", PROTO_NAMES.get(word), lambda: typ in (None, "proto")),
-           ("port", PORT_NAMES.get(word),
-            lambda: typ in (None, "port") and proto in (UNKNOWN, 6, 17, TCP_OR_UDP)),
-           ("tcpopt", TCPOPT_NAMES.get(word),
-            lambda: typ in (None, "tcpopt") and proto in (UNKNOWN, 6, TCP_OR_UDP)),
-           (F_ICMP_TYPE, ICMP_NAMES.get(word),
-            lambda: typ in (None, F_ICMP_TYPE) and proto in (UNKNOWN, 1))]
-    found = [(k, val) for k, val, _ in got if val is not None]
+    found = _named(word)
     if not found:
         return None
-    fits = [(k, val) for k, val, ok in got if val is not None and ok()]
+    fits = [(db, val) for db, val in found if _fits(db, typ, proto)]
+    ports = [val for db, val in fits if _kind(db) == "port"]
+    if len(ports) == 2 and ports[0] == ports[1]:     # one number for TCP and UDP
+        fits = [(db, val) for db, val in fits if db != "udp port"]
     if len(fits) == 1:
-        return fits[0]
+        return _kind(fits[0][0]), fits[0][1]
     if not report:
         return False
-    tries = ", ".join(f"'{unparse_type(0, k)} {word}'" for k, _ in found)
+    kinds = dict.fromkeys(_kind(db) for db, _ in found)
+    tries = ", ".join(f"'{unparse_type(0, k)} {word}'" for k in kinds)
     raise ClassifierError(f"'{word}' is {'ambiguous' if fits else 'meaningless'}; try {tries}")
 
 
