@@ -8,6 +8,7 @@ from scapy.layers.l2 import Ether
 from scapy.utils import rdpcap, wrpcap
 
 from clickpy.io import ipsummary
+from clickpy.io.ipsummary.values import parse_payload
 
 ALL = ("timestamp ts_sec ts_usec count link paint direction aggregate wire_len ip_src ip_dst "
        "ip_tos ip_dscp ip_ecn ip_ttl ip_frag ip_fragoff ip_id ip_sum ip_proto ip_hl ip_len "
@@ -109,9 +110,9 @@ def test_tcp_flag_letters(flags, text):
 
 
 def test_frag_and_option_texts():
-    assert [ipsummary._fmt_frag(v) for v in (0, 0x4000, 0x2000, 0x0003)] == [".", "!", "F", "f"]
-    assert ipsummary._fmt_fragoff(0x2003) == "24+"
-    assert ipsummary._parse_fragoff("24+") == 0x2003
+    assert [ipsummary.fmt_frag(v) for v in (0, 0x4000, 0x2000, 0x0003)] == [".", "!", "F", "f"]
+    assert ipsummary.fmt_fragoff(0x2003) == "24+"
+    assert ipsummary.parse_fragoff("24+") == 0x2003
     assert ipsummary.fmt_ip_opt(bytes([1, 1, 1, 0])) == "."
     assert ipsummary.fmt_ip_opt(bytes([99, 4, 5, 10])) == "99=5:10"
     assert ipsummary.parse_ip_opt("99=5:10") == bytes([99, 4, 5, 10])
@@ -154,3 +155,16 @@ def test_writer_banner_multipacket_and_pull(tmp_path):
     assert (tmp_path / "o.txt").read_text().splitlines() == [
         "!IPSummaryDump 1.3", '!creator "my dump"', "!data ip_dst ip_src",
         "0.0.0.0 1.2.3.4", "0.0.0.0 1.2.3.4", "0.0.0.0 1.2.3.4"]
+
+
+def test_payload_bytes_from_0x80_in_octal_and_back(tmp_path):
+    """Click's cp_quote writes every byte from 0x80 up in octal, UTF-8 or not;
+    reading gives the same bytes back."""
+    payload = "h\u00e9".encode() + b"\xff\x00\x80"
+    assert ipsummary.quote_payload(payload) == '"h\\303\\251\\377\\000\\200"'
+    assert parse_payload(ipsummary.quote_payload(payload)) == payload
+    pcap, out = tmp_path / "in.pcap", tmp_path / "out.txt"
+    wrpcap(str(pcap), [Ether() / IP(src="1.0.0.1", dst="2.0.0.2") / UDP() / payload])
+    run(f"FromDump({pcap}, STOP true) -> Strip(14) -> MarkIPHeader"
+        f" -> ToIPSummaryDump({out}, CONTENTS payload)")
+    assert out.read_text().splitlines()[-1] == '"h\\303\\251\\377\\000\\200"'

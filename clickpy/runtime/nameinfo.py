@@ -15,6 +15,9 @@ __all__ = [
     "ICMP_TYPES", "ICMP_CODES", "PORTS", "TCP_FLAGS", "TCP_FLAG_CHARS", "ICMP_ERROR_TYPES",
     "ip_proto", "ip_proto_name", "icmp_type", "icmp_type_name", "icmp_code", "icmp_code_name",
     "port", "tcp_flags_text",
+    "IP_PROTO_ICMP", "IP_PROTO_TCP", "IP_PROTO_UDP", "IP_PROTO_DCCP", "IP_PROTO_UDPLITE",
+    "IP_PORT_PROTOS", "ICMP_ID_TYPES", "IP_ECN", "TCP_FLAG_OLD_CHARS",
+    "ip_ecn", "ip_ecn_name", "tcp_flags",
 ]
 
 # pseudo-protocols of the IP filter language (Click's IP_PROTO_* above 255)
@@ -22,9 +25,17 @@ IP_PROTO_TCP_OR_UDP = 0x10000       # "tcpudp"
 IP_PROTO_TRANSP = 0x10001           # "transp": any transport protocol
 IP_PROTO_PAYLOAD = 0x10002          # "payload"
 
+# real protocol numbers that code tests for (headers.pxd has the same for Cython)
+IP_PROTO_ICMP, IP_PROTO_TCP, IP_PROTO_UDP, IP_PROTO_DCCP = 1, 6, 17, 33
+IP_PROTO_UDPLITE = 136              # unnamed in Click's table, so not in IP_PROTOS
+
+# protocols whose header starts with 16-bit source and destination ports
+IP_PORT_PROTOS = (IP_PROTO_TCP, IP_PROTO_UDP, IP_PROTO_DCCP, IP_PROTO_UDPLITE)
+
 # IP protocols by name (Click's IPNameInfo T_IP_PROTO table)
 IP_PROTOS = {
-    "dccp": 33, "gre": 47, "icmp": 1, "igmp": 2, "ipip": 4, "sctp": 132, "tcp": 6, "udp": 17,
+    "dccp": IP_PROTO_DCCP, "gre": 47, "icmp": IP_PROTO_ICMP, "igmp": 2, "ipip": 4, "sctp": 132,
+    "tcp": IP_PROTO_TCP, "udp": IP_PROTO_UDP,
     "payload": IP_PROTO_PAYLOAD, "tcpudp": IP_PROTO_TCP_OR_UDP, "transp": IP_PROTO_TRANSP,
 }
 
@@ -49,6 +60,12 @@ ICMP_CODES = {
 
 ICMP_ERROR_TYPES = (3, 4, 5, 11, 12)    # unreachable, sourcequench, redirect, timeexceeded, ...
 
+# messages with an identifier and sequence number: echo, timestamp, inforeq and their replies
+ICMP_ID_TYPES = (0, 8, 13, 14, 15, 16)
+
+# the IP ECN field's values by name: Click's words first, then RFC 3168's
+IP_ECN = {"no": 0, "ect1": 1, "ect2": 2, "ce": 3, "ECT(1)": 1, "ECT(0)": 2, "CE": 3}
+
 # TCP and UDP service ports by name (Click's built-in table; /etc/services adds more)
 PORTS = {
     "auth": 113, "bootpc": 68, "bootps": 67, "chargen": 19, "daytime": 13, "discard": 9,
@@ -65,10 +82,13 @@ TCP_FLAGS = {"fin": 0x01, "syn": 0x02, "rst": 0x04, "psh": 0x08, "ack": 0x10, "u
 # one letter a flag, bit 0 (FIN) to bit 8 (NS), as IP summary dumps write flags
 TCP_FLAG_CHARS = "FSRPAUECN"
 
+# letters older dumps used, read but never written: bit numbers (X: ECE; W, Y: CWR)
+TCP_FLAG_OLD_CHARS = {"W": 7, "X": 6, "Y": 7}
+
 
 @functools.cache
 def _reverse(table_id: int) -> dict[int, str]:
-    table = {0: IP_PROTOS, 1: ICMP_TYPES}[table_id]
+    table = {0: IP_PROTOS, 1: ICMP_TYPES, 2: IP_ECN}[table_id]
     out = {}
     for name, number in table.items():
         out.setdefault(number, name)        # the first name listed wins
@@ -122,3 +142,24 @@ def port(text: str, proto: str = "tcp") -> int | None:
 def tcp_flags_text(flags: int) -> str:
     """Flags as letters, FIN first ("SA" for SYN-ACK), as IP summary dumps print them."""
     return "".join(c for i, c in enumerate(TCP_FLAG_CHARS) if flags & (1 << i))
+
+
+def tcp_flags(text: str) -> int | None:
+    """Flags from letters ("SA" -> 0x12; old letters too), the inverse of tcp_flags_text;
+    None when a letter names no flag."""
+    flags = 0
+    for c in text:
+        bit = TCP_FLAG_CHARS.find(c) if c in TCP_FLAG_CHARS else TCP_FLAG_OLD_CHARS.get(c)
+        if bit is None:
+            return None
+        flags |= 1 << bit
+    return flags
+
+
+def ip_ecn(text: str) -> int | None:
+    return IP_ECN.get(text)
+
+
+def ip_ecn_name(value: int) -> str | None:
+    """Click's word for an ECN value (0-3): "no", "ect1", "ect2", "ce"."""
+    return _reverse(2).get(value)

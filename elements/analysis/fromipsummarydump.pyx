@@ -1,28 +1,29 @@
 # fromipsummarydump.pyx -- FromIPSummaryDump: makes IP packets from IP summary dump lines
-import socket
 import sys
 
-from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport uint8_t, uint32_t, uint64_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.clock cimport now_ns
-from clickpy.runtime.driver cimport please_stop
-from clickpy.runtime.element cimport Element
 from clickpy.runtime.packet cimport (
     ANNO_DST_IP,
     ANNO_EXTRA_LENGTH,
     ANNO_SIZE,
-    BATCH_MAX,
-    Batch,
     Packet,
-    PacketPool,
-    pkt_kill,
     pkt_make,
     pkt_set_network_header,
-    pool_default,
 )
-from clickpy.io.ipsummary import Builder, find_field
-from clickpy.lang import confstring as cs
+from clickpy.elements.userlevel.dumpbase cimport DumpSource
+from clickpy.io.ipsummary import Builder
+from clickpy.lang import confstring
+from clickpy.io.ipsummary.reader import (
+    BANNER_WORD,
+    HEADER_WORDS,
+    dump_proto,
+    make_packet,
+    minor_version,
+    parse_flowid,
+    read_fields,
+)
 from clickpy.runtime.args import (
     MANDATORY,
     POSITIONAL,
@@ -33,7 +34,7 @@ from clickpy.runtime.args import (
     Filename,
 )
 
-cdef class FromIPSummaryDump(Element):
+cdef class FromIPSummaryDump(DumpSource):
     """
     =c
     FromIPSummaryDump(FILENAME [, STOP, TIMING, ACTIVE, ZERO, CHECKSUM, PROTO,
@@ -115,36 +116,17 @@ cdef class FromIPSummaryDump(Element):
             Arg("FLOWID", AnyArg, default=None),
             Arg("ALLOW_NONEXISTENT", Bool, default=False))
 
-    cdef PacketPool *pool
-    cdef object _filename
     cdef list _lines                # the file, split into lines
     cdef object _fields             # [(Field or None)] from '!data'
     cdef object _flowid             # (src4, sport, dst4, dport) or None
-    cdef object _timer
     cdef int line_index             # next line
     cdef uint64_t filepos           # bytes consumed
     cdef uint64_t filesize
     cdef int default_proto          # PROTO, '!proto'
     cdef int minor_version          # from '!IPSummaryDump 1.N'
-    cdef bint stop                  # STOP
-    cdef bint timing                # TIMING
-    cdef bint active                # ACTIVE
     cdef bint checksum              # CHECKSUM
     cdef bint allow_nonexistent     # ALLOW_NONEXISTENT
     cdef bint complained            # packet parse error reported
-    cdef bint done                  # end of file reached
-    cdef bint have_timing
-    cdef int64_t timing_file_ns
-    cdef int64_t timing_real_ns
-    cdef uint64_t n_count           # packets emitted
-    cdef Packet *pending            # TIMING: not yet due
-
-    def __cinit__(self):
-        self.pending = NULL
-
-    def __dealloc__(self):
-        if self.pending != NULL:
-            pkt_kill(self.pending)
 
     def configure(self, args):
         if not args.ZERO:
@@ -158,25 +140,26 @@ cdef class FromIPSummaryDump(Element):
         self.allow_nonexistent = args.ALLOW_NONEXISTENT
         self.minor_version = 3
         contents = args.CONTENTS or args.DEFAULT_CONTENTS
-        self._fields = self._field_list(contents, strict=True) if contents else None
-        self._flowid = _parse_flowid(args.FLOWID, self) if args.FLOWID else None
+        self._fields = read_fields(contents) if contents else None
+        self._flowid = self._set_flowid(args.FLOWID) if args.FLOWID else None
 
-    def _field_list(self, text, strict=False):
-        fields = []
-        for word in cs.split_spaces(text):
-            word = cs.unquote(word)
-            f = find_field(word)
-            if f is None or f.inject is None:
-                if strict:
-                    raise ValueError(f"unknown content type '{word}'")
-                what = "unknown content type" if f is None else "content type ignored on input"
-                print(f"{self._filename}: warning: {what} '{word}'", file=sys.stderr)
-                f = None
-            fields.append(f)
-        return fields
+    def _warn(self, message):
+        print(f"{self._filename}: warning: {message}", file=sys.stderr)
+
+    def _set_proto(self, str word):
+        proto = dump_proto(word)
+        if proto is None:
+            print(f"warning: bad protocol '{word}'", file=sys.stderr)
+        else:
+            self.default_proto = proto
+
+    def _set_flowid(self, str text):
+        flowid, proto = parse_flowid(text)
+        if proto is not None:
+            self._set_proto(proto)
+        return flowid
 
     def initialize(self):
-        self.pool = pool_default()
         try:
             if self._filename == "-":
                 data = sys.stdin.buffer.read()
@@ -190,28 +173,18 @@ cdef class FromIPSummaryDump(Element):
         if not data and not self.allow_nonexistent:
             raise ValueError(f"{self._filename}: empty file")
         self.filesize = len(data)
-        self._lines = data.decode("latin-1").split("\n")
+        self._lines = confstring.from_bytes(data).split("\n")
         if self._lines and self._lines[len(self._lines) - 1] == "":
             self._lines.pop()
         first = self._lines[0] if self._lines else ""
-        if first.startswith("!IPSummaryDump"):
-            try:
-                _major, minor = first.split()[1].split(".")
-                self.minor_version = int(minor)
-            except (IndexError, ValueError):
-                pass
-        elif first and not first.startswith(("!creator", "!data", "!contents", "!proto",
-                                             "!flowid")) and self._fields is None:
+        if first.startswith(BANNER_WORD):
+            minor = minor_version(first)
+            if minor is not None:
+                self.minor_version = minor
+        elif first and not first.startswith(HEADER_WORDS) and self._fields is None:
             print(f"{self._filename}: warning: missing banner line; "
                   "is this an IP summary dump?", file=sys.stderr)
-        self._timer = self.router.driver.new_timer(self._on_timer)
-        if self.output_is_push(0) and self.active:
-            self.schedule_task()
-
-    def cleanup(self):
-        if self.pending != NULL:
-            pkt_kill(self.pending)
-            self.pending = NULL
+        self._start()
 
     def encap_name(self):
         return "IP"
@@ -221,34 +194,17 @@ cdef class FromIPSummaryDump(Element):
         words = line.split()
         key = words[0]
         if key in ("!data", "!contents"):
-            self._fields = self._field_list(" ".join(words[1:]))
+            self._fields = read_fields(" ".join(words[1:]), self._warn)
             if not self._fields:
                 print(f"{self._filename}: no contents specified", file=sys.stderr)
         elif key == "!proto" and len(words) == 2:
-            self.default_proto = _parse_proto_word(words[1], self.default_proto)
+            self._set_proto(words[1])
         elif key == "!flowid":
-            self._flowid = _parse_flowid(" ".join(words[1:]), self)
+            self._flowid = self._set_flowid(" ".join(words[1:]))
 
-    def _make(self, str line):
-        """A packet's (data, nh, ts, anno, extra) from a line, or None."""
-        b = Builder(self.default_proto, self._flowid, self.minor_version)
-        args, nfields = _split_line(line, len(self._fields)), 0
-        order = sorted(range(len(self._fields)),
-                       key=lambda i: (self._fields[i].order if self._fields[i] else 0, i))
-        for i in order:
-            f = self._fields[i]
-            if f is None or i >= len(args) or args[i] == "-":
-                continue
-            try:
-                v = f.parse(args[i])
-            except (ValueError, OSError, UnicodeEncodeError):
-                continue
-            f.inject(b, v)
-            nfields += 1
-        if not nfields:
-            return None
-        data, nh, extra = b.finish(self.checksum)
-        return data, nh, b.ts_ns, bytes(b.anno), extra, (b.ip[0] & 15) * 4 if nh >= 0 else 0
+    cdef Packet *_read(self) noexcept nogil:
+        with gil:
+            return self._next_packet()
 
     cdef Packet *_next_packet(self):
         cdef Packet *p
@@ -265,7 +221,11 @@ cdef class FromIPSummaryDump(Element):
             if line[0] == "!":
                 self._bang(line)
                 continue
-            made = self._make(line) if self._fields else None
+            made = None
+            if self._fields:
+                made = make_packet(self._fields, line,
+                                   Builder(self.default_proto, self._flowid, self.minor_version),
+                                   self.checksum)
             if made is None:
                 if not self.complained:
                     self.complained = True
@@ -290,66 +250,6 @@ cdef class FromIPSummaryDump(Element):
         self.done = True
         return NULL
 
-    cdef uint32_t _fill(self, Batch *b, uint32_t max):
-        cdef Packet *p
-        cdef int64_t now, at
-        b.n = 0
-        while b.n < max:
-            if self.pending != NULL:
-                p, self.pending = self.pending, NULL
-            else:
-                p = self._next_packet()
-                if p == NULL:
-                    break
-            if self.timing:
-                now = now_ns()
-                if not self.have_timing:
-                    self.have_timing = True
-                    self.timing_file_ns, self.timing_real_ns = p.timestamp_ns, now
-                at = self.timing_real_ns + p.timestamp_ns - self.timing_file_ns
-                if at > now:
-                    self.pending = p
-                    self._timer.schedule_at_ns(at)
-                    break
-            b.p[b.n] = p
-            b.n += 1
-        self.n_count += b.n
-        return b.n
-
-    cdef bint run_task(self) noexcept nogil:
-        cdef Batch b
-        cdef uint32_t n
-        if not self.active:
-            self._task_scheduled = False
-            return False
-        with gil:
-            n = self._fill(&b, BATCH_MAX)
-        if n:
-            self.output_push(0, &b)
-        if self.pending == NULL and self.done:
-            self._task_scheduled = False
-            if self.stop:
-                self.stop = False
-                please_stop()
-        elif self.pending != NULL and n == 0:
-            self._task_scheduled = False
-        return n > 0
-
-    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
-        b.n = 0
-        if not self.active:
-            return 0
-        with gil:
-            self._fill(b, max)
-        if b.n == 0 and self.pending == NULL and self.done and self.stop:
-            self.stop = False
-            please_stop()
-        return b.n
-
-    def _on_timer(self):
-        if self.active and self.output_is_push(0):
-            self.schedule_task()
-
     # -- handlers ---------------------------------------------------------------
     def add_handlers(self):
         self.add_read_handler("active", lambda: self.active)
@@ -359,58 +259,3 @@ cdef class FromIPSummaryDump(Element):
         self.add_read_handler("filepos", lambda: self.filepos)
         self.add_write_handler("stop", self._stop, button=True)
         self.add_read_handler("count", lambda: self.n_count)
-
-    def _write_active(self, value):
-        self.active = Bool.parse(value.strip())
-        if self.active and self.output_is_push(0):
-            self.schedule_task()
-
-    def _stop(self, value):
-        self.active = False
-        please_stop()
-
-
-def _split_line(str line, int n):
-    """The first ``n`` words of a line; double-quoted words may hold spaces."""
-    out, i, end = [], 0, len(line)
-    while len(out) < n and i < end:
-        while i < end and line[i] in " \t\r":
-            i += 1
-        if i >= end:
-            break
-        j = i
-        while j < end and line[j] not in " \t\r":
-            if line[j] == '"':
-                j += 1
-                while j < end and line[j] != '"':
-                    j += 2 if line[j] == "\\" else 1
-            j += 1
-        out.append(line[i:j])
-        i = j
-    return out
-
-
-def _parse_proto_word(str word, int default):
-    names = {"T": 6, "U": 17, "I": 1, "tcp": 6, "udp": 17, "icmp": 1}
-    if word in names:
-        return names[word]
-    if word.isdigit() and int(word) < 256:
-        return int(word)
-    print(f"warning: bad protocol '{word}'", file=sys.stderr)
-    return default
-
-
-def _parse_flowid(str text, element):
-    words = text.split()
-    try:
-        src = socket.inet_aton(words[0]) if words[0] != "-" else bytes(4)
-        sport = int(words[1]) if words[1] != "-" else 0
-        dst = socket.inet_aton(words[2]) if words[2] != "-" else bytes(4)
-        dport = int(words[3]) if words[3] != "-" else 0
-        if sport > 65535 or dport > 65535:
-            raise ValueError
-    except (IndexError, ValueError, OSError):
-        raise ValueError("bad !flowid specification") from None
-    if len(words) >= 5:
-        element.default_proto = _parse_proto_word(words[4], element.default_proto)
-    return (src, sport, dst, dport)

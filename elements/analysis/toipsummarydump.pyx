@@ -1,22 +1,20 @@
 # toipsummarydump.pyx -- ToIPSummaryDump: writes one text line of packet fields per packet
-import socket
 import sys
-import time
 
-from libc.stdint cimport uint32_t, uint64_t
+from libc.stdint cimport uint32_t
 
-from clickpy.runtime.element cimport Element
 from clickpy.runtime.packet cimport (
-    BATCH_MAX,
+    ANNO_EXTRA_PACKETS,
+    ANNO_SIZE,
     Batch,
     Packet,
-    batch_kill,
     pkt_network_offset,
 )
-from clickpy.io.ipsummary import DUMP_BANNER, Summary, format_line, parse_fields, quote_payload
+from clickpy.elements.userlevel.dumpbase cimport DumpSink
+from clickpy.io.ipsummary import Summary, format_line, header_lines, parse_fields
 from clickpy.runtime.args import MANDATORY, POSITIONAL, AnyArg, Arg, Bool, Filename, String
 
-cdef class ToIPSummaryDump(Element):
+cdef class ToIPSummaryDump(DumpSink):
     """
     =c
     ToIPSummaryDump(FILENAME [, FIELDS, CONTENTS, VERBOSE, BANNER, MULTIPACKET,
@@ -97,7 +95,6 @@ cdef class ToIPSummaryDump(Element):
             Arg("HEADER", Bool, default=True),
             Arg("BINARY", Bool, default=False))
 
-    cdef object _filename
     cdef object _file               # text file, None until initialize
     cdef list _fields               # ipsummary.Field
     cdef object _banner
@@ -106,7 +103,6 @@ cdef class ToIPSummaryDump(Element):
     cdef bint bad_packets           # BAD_PACKETS
     cdef bint extra_length          # EXTRA_LENGTH
     cdef bint header                # HEADER
-    cdef uint64_t n_count           # packets written
 
     def configure(self, args):
         if args.BINARY:
@@ -129,18 +125,13 @@ cdef class ToIPSummaryDump(Element):
             self._file = sys.stdout
         else:
             try:
-                self._file = open(self._filename, "w", encoding="latin-1", newline="\n")
+                # text stands for bytes (UTF-8 with surrogateescape), as in configurations
+                self._file = open(self._filename, "w", encoding="utf-8",
+                                  errors="surrogateescape", newline="\n")
             except OSError as err:
                 raise OSError(f"{self._filename}: {err.strerror}") from None
         if self.header:
-            lines = [DUMP_BANNER]
-            if self._banner is not None:
-                lines.append("!creator " + quote_payload(self._banner.encode("latin-1")))
-            if self.verbose:
-                now = time.time()
-                lines.append("!host " + socket.gethostname())
-                lines.append(f"!runtime {now:.6f} ({time.ctime(now)})")
-            lines.append("!data " + " ".join(f.name for f in self._fields))
+            lines = header_lines(self._fields, self._banner, self.verbose)
             self._file.write("\n".join(lines) + "\n")
         if not self.input_is_push(0):
             self.schedule_task()
@@ -161,32 +152,22 @@ cdef class ToIPSummaryDump(Element):
             p = b.p[i]
             nh = pkt_network_offset(p)
             s = Summary(p.data[:p.length], nh if nh >= 0 else -1, p.timestamp_ns,
-                        p.anno[:48], self.extra_length)
+                        p.anno[:ANNO_SIZE], self.extra_length)
             line = format_line(self._fields, s)
             if self.bad_packets and s.bad:
                 out.append("!bad " + s.bad)
             reps = 1
             if self.multipacket:
-                reps = 1 + int.from_bytes(p.anno[24:28], "little")
+                reps = 1 + int.from_bytes(p.anno[ANNO_EXTRA_PACKETS:ANNO_EXTRA_PACKETS + 4],
+                                          "little")
             out.extend([line] * reps)
         if out and self._file is not None:
             self._file.write("\n".join(out) + "\n")
         self.n_count += b.n
 
-    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
+    cdef void _write(self, Batch *b) noexcept nogil:
         with gil:
             self._write_batch(b)
-        if self._noutputs:
-            self.output_push(0, b)
-        else:
-            batch_kill(b)
-
-    cdef bint run_task(self) noexcept nogil:
-        cdef Batch b
-        if self.input_pull(0, &b, BATCH_MAX) == 0:
-            return False
-        self.push_batch(0, &b)
-        return True
 
     def add_handlers(self):
         self.add_write_handler("flush", self._flush, button=True)

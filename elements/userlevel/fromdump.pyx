@@ -11,20 +11,14 @@ from clickpy.io.pcap cimport (
     PcapReader,
     PcapRecord,
 )
-from clickpy.runtime.clock cimport now_ns
 from clickpy.runtime.driver cimport please_stop
-from clickpy.runtime.element cimport Element
 from clickpy.runtime.packet cimport (
     ANNO_EXTRA_LENGTH,
-    BATCH_MAX,
-    Batch,
     Packet,
-    PacketPool,
-    pkt_kill,
     pkt_make,
     pkt_set_network_header,
-    pool_default,
 )
+from clickpy.elements.userlevel.dumpbase cimport DumpSource
 from clickpy.io.pcap import RAW_IP_LINKTYPES, linktype_name
 from clickpy.runtime.args import (
     POSITIONAL,
@@ -52,7 +46,7 @@ cdef inline bint _is_raw(int linktype) noexcept nogil:
     return linktype == 12 or linktype == 14 or linktype == 101 or linktype == 228
 
 
-cdef class FromDump(Element):
+cdef class FromDump(DumpSource):
     """
     =c
     FromDump(FILENAME [, TIMING, STOP, ACTIVE, SAMPLE, FORCE_IP, START,
@@ -166,13 +160,7 @@ cdef class FromDump(Element):
             Arg("FILEPOS", U64, default=0))
 
     cdef PcapReader reader          # the mapped file (None until initialize)
-    cdef PacketPool *pool
-    cdef object _filename
     cdef object _end_call           # (element, handler, value) or None
-    cdef object _timer              # wakes the task for TIMING
-    cdef bint active                # ACTIVE
-    cdef bint stop                  # STOP
-    cdef bint timing                # TIMING
     cdef bint force_ip              # FORCE_IP (or a raw IP file)
     cdef bint have_first            # skip packets before first_ns
     cdef bint have_last             # end at last_ns
@@ -180,32 +168,20 @@ cdef class FromDump(Element):
     cdef bint last_relative         # last_ns is an offset from the file's first time
     cdef bint last_interval         # last_ns is an offset from first_ns
     cdef bint have_times            # relative times resolved
-    cdef bint have_timing           # timing origin known
-    cdef bint done                  # end of file or END reached
     cdef bint end_announced         # end action taken
     cdef bint problem_reported      # truncation message printed
     cdef int problem                # PCAP_TRUNCATED / PCAP_BAD, or 0
     cdef int64_t first_ns           # START or START_AFTER
     cdef int64_t last_ns            # END, END_AFTER or INTERVAL
-    cdef int64_t timing_file_ns     # TIMING: file time of the reference packet
-    cdef int64_t timing_real_ns     # TIMING: router time it was emitted
     cdef uint32_t sampling_prob     # SAMPLE << 28
     cdef uint64_t rng               # xorshift state for SAMPLE
-    cdef uint64_t n_count           # packets emitted
     cdef uint64_t n_nonip           # FORCE_IP rejects
     cdef uint64_t packet_filepos    # last record's offset
     cdef uint64_t start_filepos     # FILEPOS
-    cdef Packet *pending            # read but not yet due (TIMING)
 
     def __cinit__(self):
-        self.pending = NULL
         self.reader = None
         self.rng = 0x9E3779B97F4A7C15
-
-    def __dealloc__(self):
-        if self.pending != NULL:
-            pkt_kill(self.pending)
-            self.pending = NULL
 
     def configure(self, args):
         self._filename = args.FILENAME
@@ -246,7 +222,6 @@ cdef class FromDump(Element):
         self.start_filepos = args.FILEPOS
 
     def initialize(self):
-        self.pool = pool_default()
         self.reader = PcapReader.open(self._filename)
         lt = self.reader.linktype
         if self.force_ip:
@@ -257,14 +232,10 @@ cdef class FromDump(Element):
             self.force_ip = True
         if self.start_filepos:
             self.reader.seek(self.start_filepos)
-        self._timer = self.router.driver.new_timer(self._on_timer)
-        if self.output_is_push(0) and self.active:
-            self.schedule_task()
+        self._start()
 
     def cleanup(self):
-        if self.pending != NULL:
-            pkt_kill(self.pending)
-            self.pending = NULL
+        super().cleanup()
         if self.reader is not None:
             self.reader.close()
 
@@ -371,41 +342,6 @@ cdef class FromDump(Element):
             return p
         return NULL
 
-    cdef bint _due(self, Packet *p) noexcept nogil:
-        """TIMING: whether ``p`` may leave now; otherwise arms the timer."""
-        cdef int64_t now = now_ns(), at
-        if not self.have_timing:
-            self.timing_file_ns = p.timestamp_ns
-            self.timing_real_ns = now
-            self.have_timing = True
-            return True
-        at = self.timing_real_ns + (p.timestamp_ns - self.timing_file_ns)
-        if at <= now:
-            return True
-        with gil:
-            self._timer.schedule_at_ns(at)
-        return False
-
-    cdef uint32_t _fill(self, Batch *b, uint32_t max) noexcept nogil:
-        """Reads up to ``max`` due packets into ``b``."""
-        cdef Packet *p
-        b.n = 0
-        while b.n < max:
-            if self.pending != NULL:
-                p = self.pending
-                self.pending = NULL
-            else:
-                p = self._read()
-                if p == NULL:
-                    break
-            if self.timing and not self._due(p):
-                self.pending = p
-                break
-            b.p[b.n] = p
-            b.n += 1
-        self.n_count += b.n
-        return b.n
-
     cdef void _at_end(self) noexcept nogil:
         """End of file or END: report problems, then STOP or END_CALL, once."""
         if self.end_announced:
@@ -431,35 +367,6 @@ cdef class FromDump(Element):
             except Exception as err:        # a bad END_CALL must not kill the run
                 print(f"{self.name}: END_CALL: {err}", file=sys.stderr)
 
-    cdef bint run_task(self) noexcept nogil:
-        cdef Batch b
-        cdef uint32_t n
-        if not self.active:
-            self._task_scheduled = False
-            return False
-        n = self._fill(&b, BATCH_MAX)
-        if n:
-            self.output_push(0, &b)         # consumes b
-        if self.pending == NULL and self.done:
-            self._task_scheduled = False
-            self._at_end()
-        elif self.pending != NULL and n == 0:
-            self._task_scheduled = False    # the timer reschedules us
-        return n > 0
-
-    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
-        b.n = 0
-        if not self.active:
-            return 0
-        self._fill(b, max)
-        if b.n == 0 and self.pending == NULL and self.done:
-            self._at_end()
-        return b.n
-
-    def _on_timer(self):
-        if self.active and self.output_is_push(0):
-            self.schedule_task()
-
     # -- handlers ----------------------------------------------------------------
     def add_handlers(self):
         self.add_read_handler("count", lambda: self.n_count)
@@ -484,20 +391,10 @@ cdef class FromDump(Element):
     def _reset_counts(self, value):
         self.n_count = 0
 
-    def _set_active(self, bint active):
-        self.active = active
-        if active and self.output_is_push(0):
-            self.schedule_task()
-
-    def _write_active(self, value):
-        self._set_active(Bool.parse(value.strip()))
-
     def _write_filepos(self, value):
         pos = U64.parse(value.strip())
         self.reader.seek(pos)
-        if self.pending != NULL:
-            pkt_kill(self.pending)
-            self.pending = NULL
+        self._drop_pending()
         self.done = self.end_announced = False
         self.problem = 0
         self._set_active(self.active)
@@ -516,10 +413,6 @@ cdef class FromDump(Element):
 
     def _reset_timing(self, value):
         self.have_timing = False
-
-    def _stop(self, value):
-        self.active = False
-        please_stop()
 
 
 def _parse_handler_call(str text):

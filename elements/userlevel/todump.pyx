@@ -1,15 +1,15 @@
 # todump.pyx -- ToDump: writes packets to a libpcap file
-from libc.stdint cimport uint32_t, uint64_t
+from libc.stdint cimport uint32_t
 from libc.string cimport memcpy
 
 from clickpy.io.pcap cimport PcapWriter
 from clickpy.runtime.clock cimport now_ns
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport ANNO_EXTRA_LENGTH, BATCH_MAX, Batch, Packet, batch_kill
+from clickpy.runtime.packet cimport ANNO_EXTRA_LENGTH, Batch, Packet
+from clickpy.elements.userlevel.dumpbase cimport DumpSink
 from clickpy.io.pcap import linktype_name, linktype_number
 from clickpy.runtime.args import MANDATORY, POSITIONAL, Arg, Bool, Filename, String, Unsigned
 
-cdef class ToDump(Element):
+cdef class ToDump(DumpSink):
     """
     =c
     ToDump(FILENAME [, SNAPLEN, ENCAP, USE_ENCAP_FROM, EXTRA_LENGTH, NANO])
@@ -66,14 +66,12 @@ cdef class ToDump(Element):
             Arg("NANO", Bool, default=False))
 
     cdef PcapWriter writer          # None until initialize
-    cdef object _filename
     cdef object _encap_from         # element names, or None
     cdef int linktype               # LINKTYPE_* in the file header
     cdef uint32_t snaplen           # SNAPLEN
     cdef bint extra_length          # EXTRA_LENGTH
     cdef bint nano                  # NANO
     cdef bint pull_task             # pull input, nothing downstream: our task pulls
-    cdef uint64_t n_count           # packets written
 
     def configure(self, args):
         self._filename = args.FILENAME
@@ -120,24 +118,10 @@ cdef class ToDump(Element):
                               p.timestamp_ns if p.timestamp_ns else now_ns())
         self.n_count += b.n
 
-    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        self._write(b)
-        if self._noutputs:
-            self.output_push(0, b)
-        else:
-            batch_kill(b)
-
     cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
         if self.input_pull(0, b, max):
             self._write(b)
         return b.n
-
-    cdef bint run_task(self) noexcept nogil:
-        cdef Batch b
-        if self.input_pull(0, &b, BATCH_MAX) == 0:
-            return False
-        self.push_batch(0, &b)
-        return True
 
     def add_handlers(self):
         self.add_read_handler("count", lambda: self.n_count)
