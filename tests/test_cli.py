@@ -77,8 +77,24 @@ def test_syntax_error_is_one_line_no_traceback():
 def test_standard_input_and_defines():
     r = clickpy("flatten", "-", "N=7", stdin="define($N 1); Idle -> Queue($N) -> Discard;")
     assert r.returncode == 0, r.stderr
+    # Click's layout: connections chained through input and output 0
     assert r.stdout == ("Idle@1 :: Idle;\nQueue@2 :: Queue(7);\nDiscard@3 :: Discard;\n\n"
-                        "Idle@1 -> Queue@2;\nQueue@2 -> Discard@3;\n")
+                        "Idle@1 -> Queue@2\n    -> Discard@3;\n")
+
+
+def test_flat_configuration_is_laid_out_as_clicks():
+    """Click 2.1's flatconfig for the same text, byte for byte: one require(),
+    declarations, connections chained through port 0, the rest after."""
+    r = clickpy("run", "-q", "-h", "flatconfig", "-e",
+                "require(compact_config); a :: Idle; t :: Tee(2); a -> t; t[0] -> Discard;"
+                " t[1] -> Queue -> Unqueue -> Discard; x :: Null; Idle -> x -> x")
+    assert (r.returncode, r.stderr) == (0, "")
+    assert r.stdout == (
+        "require(compact_config);\n\n"
+        "a :: Idle;\nt :: Tee(2);\nDiscard@3 :: Discard;\nQueue@4 :: Queue;\n"
+        "Unqueue@5 :: Unqueue;\nDiscard@6 :: Discard;\nx :: Null;\nIdle@8 :: Idle;\n\n"
+        "a -> t\n    -> Discard@3;\nt [1] -> Queue@4\n    -> Unqueue@5\n    -> Discard@6;\n"
+        "Idle@8 -> x\n    -> x;\n")
 
 
 def test_flatten_output_rereads_to_the_same_graph(tmp_path):
@@ -95,7 +111,7 @@ def test_run_q_o_writes_flat_config_without_running(tmp_path):
     r = clickpy("run", "-q", "-o", str(out), "-e", "InfiniteSource -> c :: Counter -> Discard")
     assert (r.returncode, r.stderr) == (0, "")
     assert out.read_text() == ("InfiniteSource@1 :: InfiniteSource;\nc :: Counter;\n"
-                               "Discard@3 :: Discard;\n\nInfiniteSource@1 -> c;\nc -> Discard@3;\n")
+                               "Discard@3 :: Discard;\n\nInfiniteSource@1 -> c\n    -> Discard@3;\n")
 
 
 def test_run_bad_configuration_prints_click_failure_line():
