@@ -135,7 +135,8 @@ def cmd_run(ns) -> int:
     try:
         loaded = _load(ns)
     except ClickError as e:
-        e.messages.append("Router could not be initialized!")
+        if e.initializing:          # as Click's driver: not after syntax errors
+            e.messages.append("Router could not be initialized!")
         raise
     return run_router(ns, loaded)
 

@@ -36,6 +36,9 @@ class ClickError(Exception):
     def __init__(self, msg: str, coord: Coord | None = None, messages: list[str] | None = None):
         self.msg = msg
         self.coord = coord
+        # the graph parsed but the router's checks failed: Click's driver then
+        # adds "Router could not be initialized!" (not after syntax errors)
+        self.initializing = False
         self.messages = messages if messages is not None else [_format(coord, msg)]
         super().__init__("\n".join(self.messages))
 

@@ -230,11 +230,11 @@ def _run_buggy(tmp_path, config, *extra):
 def test_a_loaded_elements_exception_is_its_configuration_error(tmp_path):
     r = _run_buggy(tmp_path, "Idle -> BadConf -> Discard")
     assert (r.returncode, r.stderr.splitlines()) == (1, [
-        "<expr>:1: While configuring 'BadConf@2 :: BadConf':", "  KeyError: 'oops'",
+        "config:1: While configuring 'BadConf@2 :: BadConf':", "  KeyError: 'oops'",
         "Router could not be initialized!"])
     r = _run_buggy(tmp_path, "Idle -> BadInit -> Discard")
     assert (r.returncode, r.stderr.splitlines()) == (1, [
-        "<expr>:1: While initializing 'BadInit@2 :: BadInit':", "  ZeroDivisionError: init failed",
+        "config:1: While initializing 'BadInit@2 :: BadInit':", "  ZeroDivisionError: init failed",
         "Router could not be initialized!"])
 
 
@@ -255,5 +255,5 @@ def test_errors_on_the_data_path_are_counted_not_printed_per_packet(tmp_path):
     r = _run_buggy(tmp_path, "InfiniteSource(LIMIT 300, STOP true) -> b :: BadPush -> Discard",
                    "-h", "b.errors")
     assert (r.returncode, r.stdout) == (0, "300\n")
-    assert r.stderr.splitlines() == ["<expr>:1: 'b :: BadPush': RuntimeError: bad packet"] * 5 + [
-        "<expr>:1: 'b :: BadPush': more errors, counted but not printed (handler 'b.errors')"]
+    assert r.stderr.splitlines() == ["config:1: 'b :: BadPush': RuntimeError: bad packet"] * 5 + [
+        "config:1: 'b :: BadPush': more errors, counted but not printed (handler 'b.errors')"]

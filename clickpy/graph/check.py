@@ -43,6 +43,9 @@ class CheckedGraph:
     inputs: list[list[int]]                 # per element, per input port: PUSH or PULL
     outputs: list[list[int]]                # per element, per output port: PUSH or PULL
     connections: list[Connection] = field(default_factory=list)   # those to existing ports
+    elements_ok: bool = False       # classes and port codes were fine (Click's
+                                    # check_hookup_elements): later errors are the
+                                    # router's initialization failing
 
     def input_push(self, i: int, port: int) -> bool:
         return self.inputs[i][port] == PUSH
@@ -72,12 +75,12 @@ def check_graph(graph: Graph, lookup: Callable[[str], ElementSpec | None],
     """Checks ``graph`` as Click's router does before configuring, reporting to ``errh``.
 
     In Click's order (``Router::initialize()``): unknown classes, port count
-    codes, processing and flow codes, connections to ports that do not exist
-    (``check_hookup_range``), push/pull conflicts (``check_push_and_pull``),
+    codes, processing and flow codes; connections to ports that do not exist
+    (``check_hookup_range``); push/pull conflicts (``check_push_and_pull``);
     reused push outputs and pull inputs, then unused ports
-    (``check_hookup_completeness``). Unlike Click, every stage runs, so one
-    pass reports all errors; an element whose class or codes are bad is left
-    out of the later stages, as are connections to ports that do not exist.
+    (``check_hookup_completeness``). As in Click, a stage runs only when the
+    ones before it found nothing: after "'x' has no input 1", port 0 of x is
+    not also reported unused.
     """
     elements = graph.elements
     n = len(elements)
@@ -87,22 +90,30 @@ def check_graph(graph: Graph, lookup: Callable[[str], ElementSpec | None],
 
     ninputs, noutputs, sized = _port_counts(elements, specs, nin_used, nout_used, errh)
     ins, outs, flows, typed = _declared_modes(elements, specs, sized, ninputs, noutputs, errh)
+    checked = CheckedGraph(graph, specs, ninputs, noutputs, ins, outs, conns)
+    start = errh.nerrors
+    if errh.nerrors:                # Click's check_hookup_elements failed: stop here
+        return checked
+    checked.elements_ok = True
 
-    conns = _check_range(elements, conns, sized, ninputs, noutputs, errh)
-
+    # then, as Click's Router::initialize, each stage only if the last passed
+    checked.connections = conns = _check_range(elements, conns, sized, ninputs, noutputs, errh)
+    if errh.nerrors > start:
+        return checked
     both_typed = [c for c in conns if typed[c.from_element] and typed[c.to_element]]
     res = resolve(ins, outs, both_typed, flows)
     for conflict in res.conflicts:
-        c = conflict.connection
-        errh.error(elements[c.from_element].coord,
-                   conflict.message(lambda i: declaration(elements[i])))
+        # Click names no file and line here (check_push_and_pull)
+        errh.error(None, conflict.message(lambda i: declaration(elements[i])))
+    if errh.nerrors > start:
+        return checked
     for i in range(n):
         if typed[i]:
             ins[i], outs[i] = res.inputs[i], res.outputs[i]
 
     _check_reuse(elements, both_typed, ins, outs, errh)
     _check_unused(elements, conns, sized, ninputs, noutputs, errh)
-    return CheckedGraph(graph, specs, ninputs, noutputs, ins, outs, conns)
+    return checked
 
 
 def _used_counts(n: int, conns: list[Connection]) -> tuple[list[int], list[int]]:

@@ -24,7 +24,7 @@ def read_source(file: str | None, expr: str | None,
                 filename: str | None = None) -> tuple[str, str]:
     """Text and file name of a configuration: ``-e`` text, a file, or ``-`` for stdin."""
     if expr is not None:
-        return expr, filename or "<expr>"
+        return expr, filename or "config"     # Click names -e text "config"
     if file is None or file == "-":
         return sys.stdin.read(), "<stdin>"
     try:
@@ -54,7 +54,11 @@ def load(file: str | None = None, expr: str | None = None,
     errh = ErrorHandler()
     graph = read_config(text, filename, defines, registry.has, errh, load_elements)
     checked = check_graph(graph, registry.get, errh)
-    errh.raise_if_errors()
+    try:
+        errh.raise_if_errors()
+    except ClickError as err:
+        err.initializing = checked.elements_ok
+        raise
     return Loaded(graph, checked, errh, registry, text)
 
 
