@@ -80,9 +80,13 @@ def _load(ns):
     words += ns.defines
     words, defines = split_defines(words)
     file = ns.file_opt
+    sources = len(words) + (file is not None) + (ns.expr is not None)
+    if sources > 1:                 # Click's driver: a file and -e, two files, ...
+        print(f"router configuration specified twice\n"
+              f"Usage: clickpy {ns.command} [OPTION]... [ROUTERFILE]\n"
+              f"Try 'clickpy {ns.command} --help' for more information.", file=sys.stderr)
+        raise SystemExit(1)
     if words:
-        if file is not None or ns.expr is not None or len(words) > 1:
-            raise SystemExit(f"clickpy {ns.command}: unexpected argument '{words[-1]}'")
         file = words[0]
     if getattr(ns, "clickpath", None):
         os.environ["CLICKPATH"] = ns.clickpath

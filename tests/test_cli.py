@@ -1,4 +1,5 @@
 """test_cli -- the clickpy command as a user runs it: exit codes, output, no tracebacks."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,13 @@ def test_text_stands_for_bytes_in_data_and_messages(tmp_path):
     bad.write_bytes(b"Idle -> Cou\xffnter -> Discard\n")
     r = clickpy("check", str(bad))
     assert (r.returncode, r.stderr) == (1, f"{bad}:1: syntax error near '\\377'\n")
+
+
+def test_t_prints_clicks_times_and_two_configurations_are_an_error(tmp_path):
+    r = clickpy("run", "-q", "-t", "-e", "Idle -> Discard")
+    assert r.returncode == 0 and re.fullmatch(r"\d+\.\d{3}u \d+\.\d{3}s \d+:\d\d\.\d\d\n", r.stdout)
+    f = tmp_path / "f.click"
+    f.write_text("Idle -> Discard")
+    for args in (["-f", str(f), "-e", "Idle -> Discard"], [str(f), "-e", "Idle"], [str(f), str(f)]):
+        r = clickpy("run", "-q", *args)
+        assert (r.returncode, r.stderr.splitlines()[0]) == (1, "router configuration specified twice")

@@ -11,7 +11,7 @@ from clickpy.lang.confstring import split_args
 from clickpy.runtime.addresses import AddressTable
 from clickpy.runtime.args import ArgError, parse_args
 from clickpy.runtime.driver import Driver
-from clickpy.runtime.handlers import HandlerError, HandlerTable, match_names
+from clickpy.runtime.handlers import HandlerError, HandlerTable
 from clickpy.runtime.loader import load
 from clickpy.runtime.router_handlers import (
     add_element_handlers,
@@ -232,21 +232,10 @@ class Router:
         e, h = self._split_handler(hname)
         self._handlers.write(e, h, value)
 
+    def handler_of(self, element, hname: str):
+        """The Handler ``hname`` of ``element`` (None: a router-wide one), or None."""
+        return self._handlers.find(element, hname)
+
     def find_handler(self, hname: str):
         e, h = self._split_handler(hname)
         return self._handlers.find(e, h)
-
-    def expand_handler_pattern(self, pattern: str) -> list[str]:
-        """``-h`` arguments: ``elem.h``, globs over element names, or class names."""
-        ename, dot, h = pattern.rpartition(".")
-        if not dot:
-            return [pattern]
-        names = [e.name for e in self.elements]
-        matches = match_names(ename, names)
-        if not matches:
-            matches = [e.name for e in self.elements if e.class_name == ename]
-        if not matches:
-            return []
-        having = [f"{m}.{h}" for m in matches if self._handlers.find(self._by_name[m], h)]
-        # none has the handler: name them all, so reading says which handler is missing
-        return having or [f"{m}.{h}" for m in matches]
