@@ -95,9 +95,12 @@ def test_ratedsource_data_length_and_handlers():
     assert (r.read("RatedSource@1.rate"), r.read("RatedSource@1.limit")) == ("1000", "-1")
 
 
-def test_ratedsource_default_packet_is_64_bytes():
-    r, _ = run("RatedSource(LIMIT 1, STOP true) -> s :: Sink;")
-    assert len(r.element("s").got[0][2]) == 64
+def test_sources_default_packet_is_clicks():
+    click_data = b"Random bullshit in a packet, at least 64 bytes long. Well, now it is."
+    for source in ("RatedSource(LIMIT 1, STOP true)", "InfiniteSource(LIMIT 1, STOP true)",
+                   "TimedSource(0.001, LIMIT 1, STOP true)"):
+        r, _ = run(f"{source} -> s :: Sink;")
+        assert r.element("s").got[0][2] == click_data, source
 
 
 def test_ratedsource_inactive_sends_nothing():

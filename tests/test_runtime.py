@@ -137,7 +137,7 @@ def test_cli_h_with_one_and_several_handlers_and_x():
     assert one.stdout == "4\n"
     two = subprocess.run(cmd + ["-h", "c.count", "-h", "c.byte_count"], capture_output=True,
                          text=True, cwd=ROOT)
-    assert two.stdout == "c.count:\n4\n\nc.byte_count:\n256\n\n"
+    assert two.stdout == "c.count:\n4\n\nc.byte_count:\n276\n\n"     # 4 x 69 bytes
     glob = subprocess.run(cmd + ["-h", "*.count"], capture_output=True, text=True, cwd=ROOT)
     assert glob.stdout == "InfiniteSource@1.count:\n4\n\nc.count:\n4\n\nDiscard@3.count:\n4\n\n"
     # a class name (or glob) prints each element's name, even for one (Click's driver)

@@ -99,7 +99,7 @@ def test_print_forms(capfd, tmp_path):
             printn >>{f} $(c.count),
             stop)""")
     assert out == ('2\nc.count\n"c.count"\n3\nc.count\n2\nno newline\n'
-                   + "clickpy InfiniteSource default packet data, 64 bytes long.......\n")
+                   + "Random bullshit in a packet, at least 64 bytes long. Well, now it is.\n")
     assert f.read_text() == "first\nsecond line\n2"
 
 

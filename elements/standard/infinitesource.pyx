@@ -14,10 +14,10 @@ from clickpy.runtime.packet cimport (
     pkt_alloc,
     pool_default,
 )
+from clickpy.elements.standard.sourcedata import DEFAULT_DATA
 from clickpy.runtime.args import POSITIONAL, Arg, Bool, Data, Int, Unsigned
 
 # 64 bytes of filler when no DATA is given
-DEFAULT_DATA = b"clickpy InfiniteSource default packet data, 64 bytes long......."
 
 
 cdef class InfiniteSource(Element):
@@ -36,7 +36,7 @@ cdef class InfiniteSource(Element):
     LENGTH is given). Stops after LIMIT packets (negative: never); with STOP
     true, then asks the router to stop.
     =item DATA
-    String. Packet contents. Default is 64 bytes of filler text.
+    String. Packet contents. Default is Click's 69 bytes of text.
     =item LIMIT
     Integer. Packets to send; negative means no limit. Default is -1.
     =item BURST
@@ -50,8 +50,7 @@ cdef class InfiniteSource(Element):
     =item TIMESTAMP
     Boolean. Set each packet's timestamp annotation. Default is true.
     =n
-    The default data differs from Click's text. Packets of one task run go
-    downstream as batches of up to 64.
+    Packets of one task run go downstream as batches of up to 64.
     =e
       InfiniteSource(\\<0800>, 5, STOP true) -> Counter -> Discard;
     =h count read-only

@@ -28,10 +28,10 @@ from clickpy.runtime.tokenbucket cimport (
 )
 
 from clickpy.lang import confstring
+from clickpy.elements.standard.sourcedata import DEFAULT_DATA
 from clickpy.runtime.args import DEPRECATED, POSITIONAL, Arg, Bandwidth, Bool, Data, Int, Unsigned
 
 # 64 bytes of filler when no DATA is given
-DEFAULT_DATA = b"clickpy RatedSource default packet data, 64 bytes long.........."
 
 
 cdef uint32_t burst_for(uint32_t rate) noexcept nogil:
@@ -60,7 +60,7 @@ cdef class RatedSource(Element):
     set for when the next token is due. With STOP true the router stops
     once LIMIT packets are out.
     =item DATA
-    String. Packet contents. Default is 64 bytes of filler text.
+    String. Packet contents. Default is Click's 69 bytes of text.
     =item RATE
     Unsigned. Packets per second. Default is 10.
     =item LIMIT
@@ -78,8 +78,7 @@ cdef class RatedSource(Element):
     Bandwidth. When given, RATE becomes BANDWIDTH divided by the packet
     length, and the bucket holds at least two packets' worth of bytes.
     =n
-    The default data differs from Click's text (and its length, which
-    matters to BANDWIDTH). Time moves in Click's user-level ticks of one
+    Time moves in Click's user-level ticks of one
     millisecond and token counts use Click's fixed-point arithmetic, so
     under simulated time packets leave at the instants Click's do: RATE 10
     sends two packets at the start, the third 101 ms later, then one every

@@ -10,10 +10,10 @@ from clickpy.runtime.packet cimport DEFAULT_HEADROOM, Packet, PacketPool, pkt_al
 
 from clickpy.lang import confstring
 from clickpy.lang.values import format_seconds
+from clickpy.elements.standard.sourcedata import DEFAULT_DATA
 from clickpy.runtime.args import POSITIONAL, Arg, Bool, Data, Int, Timestamp, Unsigned
 
 # 64 bytes of filler when no DATA is given
-DEFAULT_DATA = b"clickpy TimedSource default packet data, 64 bytes long.........."
 
 
 cdef class TimedSource(Element):
@@ -36,7 +36,7 @@ cdef class TimedSource(Element):
     =item INTERVAL
     Time. Time between packets. Default is 500 ms.
     =item DATA
-    String. Packet contents. Default is 64 bytes of filler text.
+    String. Packet contents. Default is Click's 69 bytes of text.
     =item LIMIT
     Integer. Packets to send; negative means no limit. Default is -1.
     =item ACTIVE
@@ -46,7 +46,7 @@ cdef class TimedSource(Element):
     =item HEADROOM
     Unsigned. Free bytes before the data of each packet. Default is 128.
     =n
-    The default data and HEADROOM differ from Click's. Packets are made and
+    HEADROOM differs from Click's. Packets are made and
     pushed in the timer callback, as in Click.
     =e
       TimedSource(INTERVAL 0.333) -> Print -> Discard;
