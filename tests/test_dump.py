@@ -231,3 +231,26 @@ def test_filepos_starts_mid_file(tmp_path):
     r, out = roundtrip(tmp_path, (tmp_path / "in.pcap").read_bytes(), f", FILEPOS {second}")
     assert [bytes(p) for p in out] == [bytes(p) for p in pk[1:]]
     assert r.read("fd.packet_filepos") == str(second + 16 + len(bytes(pk[1])))
+
+
+@pytest.mark.parametrize("limit", [3, 10000])
+@pytest.mark.parametrize("writer", ["ToDump(/dev/full)",
+                                    "MarkIPHeader -> ToIPSummaryDump(/dev/full)"])
+def test_a_full_disk_is_reported_once_and_fails_the_run(writer, limit):
+    """Packets lost to a write error were silent (exit 0, no message)."""
+    r = subprocess.run([sys.executable, "-m", "clickpy", "run", "-e",
+                        f"InfiniteSource(LIMIT {limit}, STOP true) -> {writer}"],
+                       capture_output=True, text=True)
+    name = writer.split("-> ")[-1]
+    assert (r.returncode, r.stderr) == (1, f"{name}: No space left on device\n")
+
+
+def test_handler_and_flat_output_to_a_full_disk_fail_the_run():
+    base = [sys.executable, "-m", "clickpy", "run", "-e",
+            "InfiniteSource(LIMIT 3, STOP true) -> c :: Counter -> Discard"]
+    with open("/dev/full", "w") as full:
+        r = subprocess.run(base + ["-h", "c.count"], stdout=full, stderr=subprocess.PIPE,
+                           text=True)
+    assert (r.returncode, r.stderr) == (1, "standard output: No space left on device\n")
+    r = subprocess.run(base + ["-o", "/dev/full"], capture_output=True, text=True)
+    assert (r.returncode, r.stderr) == (1, "/dev/full: No space left on device\n")

@@ -1,6 +1,7 @@
 """run -- ``clickpy run``: Click's userlevel driver (-h, -x, -q, -o, --simtime, -p, -u)."""
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -15,7 +16,13 @@ def run_router(ns, loaded) -> int:
     from clickpy.runtime.router import Router
 
     if ns.output:
-        _write_text(unparse(loaded.graph), ns.output)
+        try:
+            _write_text(unparse(loaded.graph), ns.output)
+        except OSError as err:          # as Click's driver: said, and the run goes on
+            print(f"{ns.output}: {err.strerror}", file=sys.stderr)
+            output_failed = True
+        else:
+            output_failed = False
     if ns.simtime:
         start = None
         if ns.simtime_start:
@@ -53,7 +60,24 @@ def run_router(ns, loaded) -> int:
             status = exit_status(router, ns.exit_handler)
     finally:
         router.cleanup()        # after -h, as Click's driver does
+    # data was lost (a writer's full disk, -o or -h output that could not be
+    # written): the run fails, where Click's driver exits 0
+    if router.failures or (ns.output and output_failed):
+        status = status or 1
     return status
+
+
+def _out(text: str) -> bool:
+    """Writes handler output to standard output; False, said once, when it
+    could not be written (a full disk): the rest is not tried."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return True
+    except OSError as err:
+        print(f"standard output: {err.strerror}", file=sys.stderr)
+        sys.stdout = open(os.devnull, "w")     # replaces standard output for good
+        return False
 
 
 def _times(before, after, wall: float) -> str:
@@ -134,8 +158,7 @@ def _print_handler(router, e, hname, named) -> bool:
         return False
     if not h.raw and text and not text.endswith("\n"):
         text += "\n"
-    sys.stdout.write(f"{full}:\n{text}\n" if named else text)
-    return True
+    return _out(f"{full}:\n{text}\n" if named else text)
 
 
 def exit_status(router, name) -> int:

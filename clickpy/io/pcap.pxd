@@ -50,6 +50,8 @@ cdef class PcapWriter:
     cdef readonly uint32_t snaplen   # bytes of each packet written (0: all)
     cdef readonly uint64_t count     # records written
     cdef readonly bint failed        # a write failed (disk full...)
+    cdef readonly int error          # errno of the first failure
 
     cdef int write(self, const uint8_t *data, uint32_t length, uint32_t wire_len,
                    int64_t ts_ns) noexcept nogil
+    cdef void _fail(self) noexcept nogil

@@ -352,6 +352,7 @@ cdef class PcapWriter:
         self.owns = False
         self.count = 0
         self.failed = False
+        self.error = 0
 
     def __init__(self):
         raise TypeError("use PcapWriter.create(...)")
@@ -382,8 +383,13 @@ cdef class PcapWriter:
         hdr[4] = snaplen if snaplen else 65535
         hdr[5] = <uint32_t>linktype
         if fwrite(hdr, 4, 6, w.f) != 6:
-            w.failed = True
+            w._fail()
         return w
+
+    cdef void _fail(self) noexcept nogil:
+        if not self.failed:
+            self.failed = True
+            self.error = errno
 
     cdef int write(self, const uint8_t *data, uint32_t length, uint32_t wire_len,
                    int64_t ts_ns) noexcept nogil:
@@ -401,7 +407,7 @@ cdef class PcapWriter:
         rh[2] = caplen
         rh[3] = wire_len if wire_len >= caplen else caplen
         if fwrite(rh, 4, 4, self.f) != 4 or (caplen and fwrite(data, 1, caplen, self.f) != caplen):
-            self.failed = True
+            self._fail()
             return -1
         self.count += 1
         return 0
@@ -412,10 +418,17 @@ cdef class PcapWriter:
         return self.write(p, len(data), len(data) if wire_len is None else wire_len, ts_ns)
 
     def flush(self):
-        if self.f != NULL:
-            fflush(self.f)
+        """Flushes stdio's buffer; False when that failed (``error`` says why)."""
+        if self.f != NULL and fflush(self.f) != 0:
+            self._fail()
+        return not self.failed
 
     def close(self):
+        """Flushes and closes; False when anything written was lost."""
         if self.f != NULL and self.owns:
-            fclose(self.f)
+            if fclose(self.f) != 0:
+                self._fail()
+        elif self.f != NULL:
+            self.flush()
         self.f = NULL
+        return not self.failed

@@ -45,6 +45,7 @@ class Router:
         self.initialized = False
         self._cleaned = False
         self._stack_size = 0            # >0: run the driver on a thread with this stack
+        self.failures = 0               # errors that lost data while running (a full disk)
 
     @classmethod
     def from_text(cls, text: str, defines=None, filename: str = "config", registry=None):
@@ -180,6 +181,12 @@ class Router:
         finally:
             if cleanup:
                 self.cleanup()
+
+    def report_failure(self, text: str):
+        """An error that loses data while the router runs (a writer's full
+        disk): printed, and counted so ``clickpy run`` exits non-zero."""
+        self.failures += 1
+        print(text, file=sys.stderr)
 
     def please_stop(self):
         self._driver.please_stop()

@@ -69,7 +69,9 @@ cdef class ToIPSummaryDump(DumpSink):
     implemented. Timestamps print 6 decimals, or 9 when the time has
     nanoseconds. payload_md5's 22-character alphabet is clickpy's reading
     of Click's and may differ. Lines are produced by Python, a batch at a
-    time.
+    time. A failed write (a full disk) is printed once,
+    "ToIPSummaryDump(FILENAME): reason", nothing more is written, and
+    clickpy run exits with status 1; Click ignores such errors.
     =e
       FromDump(t.pcap, FORCE_IP true, STOP true)
         -> ToIPSummaryDump(t.txt, FIELDS timestamp ip_src sport ip_dst dport ip_proto);
@@ -138,9 +140,12 @@ cdef class ToIPSummaryDump(DumpSink):
 
     def cleanup(self):
         if self._file is not None:
-            self._file.flush()
-            if self._file is not sys.stdout:
-                self._file.close()
+            try:
+                self._file.flush()
+                if self._file is not sys.stdout:
+                    self._file.close()
+            except OSError as err:
+                self._failed(err)
             self._file = None
 
     cdef void _write_batch(self, Batch *b):
@@ -162,7 +167,11 @@ cdef class ToIPSummaryDump(DumpSink):
                                           "little")
             out.extend([line] * reps)
         if out and self._file is not None:
-            self._file.write("\n".join(out) + "\n")
+            try:
+                self._file.write("\n".join(out) + "\n")
+            except OSError as err:
+                self._failed(err)
+                return
         self.n_count += b.n
 
     cdef void _write(self, Batch *b) noexcept nogil:
@@ -176,4 +185,7 @@ cdef class ToIPSummaryDump(DumpSink):
 
     def _flush(self, value):
         if self._file is not None:
-            self._file.flush()
+            try:
+                self._file.flush()
+            except OSError as err:
+                self._failed(err)

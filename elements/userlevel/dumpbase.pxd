@@ -29,5 +29,6 @@ cdef class DumpSource(Element):
 cdef class DumpSink(Element):
     cdef object _filename
     cdef uint64_t n_count           # packets written
+    cdef bint write_failed          # a write failed: reported, nothing more is written
 
     cdef void _write(self, Batch *b) noexcept nogil

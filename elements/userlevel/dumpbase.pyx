@@ -1,4 +1,6 @@
 # dumpbase.pyx -- shared bases of the trace file elements: DumpSource, DumpSink
+import os
+
 from libc.stdint cimport int64_t, uint32_t
 
 from clickpy.runtime.clock cimport now_ns
@@ -129,8 +131,19 @@ cdef class DumpSink(Element):
     cdef void _write(self, Batch *b) noexcept nogil:
         pass
 
+    def _failed(self, err):
+        """A write failed (``err``: an errno or an OSError): said once, in
+        Click's words ("ToDump(/dev/full): No space left on device"), and
+        the run fails, since packets were lost (Click exits 0 here)."""
+        if self.write_failed:
+            return
+        self.write_failed = True
+        reason = err.strerror if isinstance(err, OSError) else os.strerror(err)
+        self.router.report_failure(f"{self.class_name}({self._filename}): {reason}")
+
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        self._write(b)
+        if not self.write_failed:
+            self._write(b)
         if self._noutputs:
             self.output_push(0, b)
         else:

@@ -45,7 +45,11 @@ cdef class ToDump(DumpSink):
     Boolean. Write nanosecond timestamps (magic a1b23c4d). Default is false.
     =n
     ENCAP IP writes link type 101 (LINKTYPE_RAW). UNBUFFERED is not
-    supported. Packets are written in batches.
+    supported. Packets are written in batches. When a write fails (a full
+    disk), the error is printed once as Click prints it, "ToDump(FILENAME):
+    reason", nothing more is written, and, since packets were lost,
+    clickpy run exits with status 1 where Click exits 0: a deliberate
+    difference. A failure to flush the file at cleanup counts the same.
     =e
       FromDump(in.pcap, STOP true) -> ToDump(out.pcap);
     =h count read-only
@@ -102,8 +106,8 @@ cdef class ToDump(DumpSink):
             self.schedule_task()
 
     def cleanup(self):
-        if self.writer is not None:
-            self.writer.close()
+        if self.writer is not None and not self.writer.close():
+            self._failed(self.writer.error)
 
     cdef void _write(self, Batch *b) noexcept nogil:
         cdef uint32_t i, extra, wire
@@ -114,12 +118,15 @@ cdef class ToDump(DumpSink):
             if self.extra_length:
                 memcpy(&extra, &p.anno[ANNO_EXTRA_LENGTH], 4)
                 wire += extra
-            self.writer.write(p.data, p.length, wire,
-                              p.timestamp_ns if p.timestamp_ns else now_ns())
-        self.n_count += b.n
+            if self.writer.write(p.data, p.length, wire,
+                                 p.timestamp_ns if p.timestamp_ns else now_ns()) < 0:
+                with gil:
+                    self._failed(self.writer.error)
+                break
+            self.n_count += 1
 
     cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
-        if self.input_pull(0, b, max):
+        if self.input_pull(0, b, max) and not self.write_failed:
             self._write(b)
         return b.n
 
