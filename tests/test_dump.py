@@ -254,3 +254,59 @@ def test_handler_and_flat_output_to_a_full_disk_fail_the_run():
     assert (r.returncode, r.stderr) == (1, "standard output: No space left on device\n")
     r = subprocess.run(base + ["-o", "/dev/full"], capture_output=True, text=True)
     assert (r.returncode, r.stderr) == (1, "/dev/full: No space left on device\n")
+
+
+def _fromdump(path, *handlers):
+    return subprocess.run([sys.executable, "-m", "clickpy", "run", "-e",
+                           f"FromDump({path}, STOP true) -> c :: Counter -> Discard",
+                           *[x for h in handlers for x in ("-h", h)]],
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("compress", ["gzip", "bz2"])
+def test_fromdump_reads_compressed_traces(tmp_path, compress):
+    import bz2
+    import gzip
+    plain = tmp_path / "t.pcap"
+    wrpcap(str(plain), [Ether() / IP(dst="1.2.3.4") / UDP() / bytes([i]) for i in range(7)])
+    packed = tmp_path / f"t.pcap.{compress}"
+    packed.write_bytes((gzip if compress == "gzip" else bz2).compress(plain.read_bytes()))
+    r = _fromdump(packed, "c.count", "c.byte_count")
+    assert (r.returncode, r.stdout, r.stderr) == (0, "c.count:\n7\n\nc.byte_count:\n301\n\n", "")
+
+
+def test_fromdump_reads_a_fifo(tmp_path):
+    import os
+    import threading
+    plain, fifo = tmp_path / "t.pcap", tmp_path / "fifo"
+    wrpcap(str(plain), [Ether() / IP() / UDP()] * 5)
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(plain.read_bytes()))
+    writer.start()
+    r = _fromdump(fifo, "c.count")
+    writer.join()
+    assert (r.returncode, r.stdout, r.stderr) == (0, "5\n", "")
+
+
+def test_fromdump_unreadable_files_say_why(tmp_path):
+    r = _fromdump(tmp_path / "missing.pcap")
+    assert r.stderr.splitlines()[1:] == [
+        f"  {tmp_path / 'missing.pcap'}: No such file or directory",
+        "Router could not be initialized!"]
+    r = _fromdump(tmp_path)
+    assert r.stderr.splitlines()[1] == f"  {tmp_path}: Is a directory"
+    assert "Errno" not in r.stderr
+
+
+def test_fromdump_keeps_unknown_link_types(tmp_path):
+    plain = tmp_path / "t.pcap"
+    wrpcap(str(plain), [Ether() / IP() / UDP()] * 2)
+    data = bytearray(plain.read_bytes())
+    data[20:24] = struct.pack("<I", 147)            # LINKTYPE_USER0
+    plain.write_bytes(bytes(data))
+    r = _fromdump(plain, "c.count", "FromDump@1.encap")
+    assert (r.returncode, r.stdout) == (0, "c.count:\n2\n\nFromDump@1.encap:\n#147\n\n")
+    r = subprocess.run([sys.executable, "-m", "clickpy", "run", "-e",
+                        f"FromDump({plain}, FORCE_IP true) -> Discard"],
+                       capture_output=True, text=True)
+    assert r.stderr.splitlines()[1] == f"  {plain}: unknown linktype 147; can't force IP packets"

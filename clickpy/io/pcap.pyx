@@ -16,6 +16,8 @@ from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdio cimport fclose, fdopen, fflush, fopen, fwrite
 from libc.string cimport memcpy
 
+from clickpy.io.tracefile import load_trace
+
 __all__ = ["PcapReader", "PcapWriter", "LINKTYPES", "linktype_name", "linktype_number",
            "RAW_IP_LINKTYPES"]
 
@@ -39,22 +41,23 @@ RAW_IP_LINKTYPES = (12, 14, 101, 228)
 
 
 def linktype_name(int linktype):
-    """Click's ENCAP word for a link type ("ETHER", "IP", ...), or the number."""
+    """Click's ENCAP word for a link type ("ETHER", "IP", ...), or "#N"."""
     if linktype in RAW_IP_LINKTYPES:
         return "IP"
     for name, number in LINKTYPES.items():
         if number == linktype:
             return name
-    return str(linktype)
+    return "<none>" if linktype < 0 else f"#{linktype}"
 
 
 def linktype_number(str name):
-    """The link type for an ENCAP word or number; ValueError if unknown."""
+    """The link type for an ENCAP word, "#N" or N; ValueError if unknown."""
     word = name.strip().upper()
     if word in LINKTYPES:
         return LINKTYPES[word]
-    if word.isdigit():
-        return int(word)
+    digits = word[1:] if word.startswith("#") else word
+    if digits.isdigit() and int(digits) < 0x7FFFFFFF:
+        return int(digits)
     raise ValueError(f"bad encapsulation type '{name}'")
 
 
@@ -90,15 +93,7 @@ cdef class PcapReader:
 
     def _load(self, str filename):
         cdef const uint8_t[::1] view
-        if filename == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            fd = os.open(filename, os.O_RDONLY)     # OSError: "[Errno 2] ..."
-            try:
-                size = os.fstat(fd).st_size
-                data = mmap.mmap(fd, size, access=mmap.ACCESS_READ) if size else b""
-            finally:
-                os.close(fd)
+        data = load_trace(filename)
         self._keep = data
         self.size = len(data)
         if self.size:

@@ -14,6 +14,7 @@ from clickpy.runtime.packet cimport (
 )
 from clickpy.elements.userlevel.dumpbase cimport DumpSource
 from clickpy.io.ipsummary import Builder
+from clickpy.io.tracefile import load_trace
 from clickpy.lang import confstring
 from clickpy.io.ipsummary.reader import (
     BANNER_WORD,
@@ -161,14 +162,10 @@ cdef class FromIPSummaryDump(DumpSource):
 
     def initialize(self):
         try:
-            if self._filename == "-":
-                data = sys.stdin.buffer.read()
-            else:
-                with open(self._filename, "rb") as fh:
-                    data = fh.read()
-        except OSError as err:
+            data = bytes(load_trace(self._filename))     # text: decoded whole
+        except OSError:
             if not self.allow_nonexistent:
-                raise OSError(f"{self._filename}: {err.strerror}") from None
+                raise
             data = b""
         if not data and not self.allow_nonexistent:
             raise ValueError(f"{self._filename}: empty file")
