@@ -107,8 +107,9 @@ cdef class FromDump(DumpSource):
     Unsigned. Start reading at this byte offset of the file (a record
     boundary, such as a 'packet_filepos' value).
     =n
-    Not supported: gzip and bzip2 files, MMAP (the file is always mapped),
-    FORCE_LEN and the other FastClick additions. Capture lengths up to
+    gzip and bzip2 files are uncompressed in memory (Click pipes them
+    through gzip -dc or bzip2 -dc); a plain file is always mapped (MMAP is
+    ignored). Not supported: FORCE_LEN and the other FastClick additions. Capture lengths up to
     262144 bytes are accepted (Click refuses above 65535). pcapng is
     clickpy's addition. The 'truncated' handler is clickpy's. Without
     TIMING, packets leave in batches of 64.
