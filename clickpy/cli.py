@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-C", "--clickpath", metavar="PATH")
     run.add_argument("-v", "--verbose", action="store_true")
     run.add_argument("--stats", action="store_true", help="live table of counters while running")
+    run.add_argument("--batch", type=int, default=0, metavar="N",
+                     help="at most N packets travel together (1: Click's exact packet order;"
+                          " default 64)")
     run.add_argument("--help", action="help")
 
     check = sub.add_parser("check", help="check a configuration (exit 0 or 1)")

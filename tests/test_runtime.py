@@ -262,3 +262,22 @@ def test_errors_on_the_data_path_are_counted_not_printed_per_packet(tmp_path):
     assert (r.returncode, r.stdout) == (0, "300\n")
     assert r.stderr.splitlines() == ["config:1: 'b :: BadPush': RuntimeError: bad packet"] * 5 + [
         "config:1: 'b :: BadPush': more errors, counted but not printed (handler 'b.errors')"]
+
+
+def test_batch_1_gives_clicks_per_packet_order():
+    """Two Tee branches meeting in one Print: batched, each branch's packets go
+    as a run; with --batch 1 every packet travels alone, in the order Click's
+    per-packet push gives (checked against Click 2.1's output)."""
+    config = ("InfiniteSource(\\<01>, LIMIT 3, BURST 3, STOP true) -> t :: Tee;"
+              " t[0] -> Print(a) -> u :: Unstrip(0); t[1] -> Print(b) -> u;"
+              " u -> Print(shared) -> Discard")
+    base = [sys.executable, "-m", "clickpy", "run", "-e", config]
+    click_order = ["a", "shared", "b", "shared"] * 3
+    one = subprocess.run(base + ["--batch", "1"], capture_output=True, text=True, cwd=ROOT)
+    assert [line.split(":")[0] for line in one.stderr.splitlines()] == click_order
+    batched = subprocess.run(base, capture_output=True, text=True, cwd=ROOT)
+    assert [line.split(":")[0] for line in batched.stderr.splitlines()] == \
+        ["a"] * 3 + ["shared"] * 3 + ["b"] * 3 + ["shared"] * 3
+    bad = subprocess.run(base + ["--batch", "65"], capture_output=True, text=True, cwd=ROOT)
+    assert (bad.returncode, bad.stderr) == (1, "clickpy run: --batch: batch size must be between"
+                                               " 1 and 64\n")

@@ -33,6 +33,12 @@ def run_router(ns, loaded) -> int:
                 raise ClickError(f"--simtime: {e}", None, [f"clickpy run: --simtime: {e}"]) \
                     from None
         clock.use_simulated_time(True, start)
+    if ns.batch:
+        from clickpy.runtime.element import set_batch_limit
+        try:
+            set_batch_limit(ns.batch)
+        except ValueError as e:
+            raise ClickError(str(e), None, [f"clickpy run: --batch: {e}"]) from None
     router = Router(loaded.checked, loaded.registry, loaded.text)
     try:
         router.initialize()

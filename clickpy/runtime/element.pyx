@@ -4,9 +4,30 @@ from libc.stdlib cimport calloc, free
 
 from clickpy.runtime.packet cimport BATCH_MAX, Batch, Packet, PacketView, batch_kill, pkt_kill
 
-__all__ = ["Element", "DROP_PORT"]
+__all__ = ["Element", "DROP_PORT", "set_batch_limit", "batch_limit"]
 
 DROP_PORT = DROP
+
+
+# The most packets that travel together through a port (clickpy run --batch).
+# BATCH_MAX by default; 1 makes every element see one packet at a time, in
+# the order Click's per-packet push gives across branches that meet again.
+cdef uint32_t _batch_limit = BATCH_MAX
+
+
+def set_batch_limit(int n):
+    """Caps batches at ``n`` packets (1 to BATCH_MAX), for every router in
+    this process; returns the old cap."""
+    global _batch_limit
+    if not 1 <= n <= BATCH_MAX:
+        raise ValueError(f"batch size must be between 1 and {BATCH_MAX}")
+    old = _batch_limit
+    _batch_limit = n
+    return old
+
+
+def batch_limit():
+    return _batch_limit
 
 
 cdef int _virtual_action(Element self, Packet *p) noexcept nogil:
@@ -159,11 +180,28 @@ cdef class Element:
     cdef void output_push(self, int port, Batch *b) noexcept nogil:
         """Pushes a batch out of a push output; it is consumed either way."""
         cdef PortLink *link
+        cdef Batch part
+        cdef uint32_t i, j
         if port < 0 or port >= self._noutputs or self._outputs[port].element == NULL:
             batch_kill(b)
             return
         link = &self._outputs[port]
-        (<Element>link.element).push_batch(link.port, b)
+        if b.n <= _batch_limit:
+            (<Element>link.element).push_batch(link.port, b)
+            return
+        # --batch N: at most N packets travel together, each part all the way
+        # downstream before the next (N = 1 gives Click's per-packet order)
+        i = 0
+        while i < b.n:
+            part.n = 0
+            j = i
+            while j < b.n and part.n < _batch_limit:
+                part.p[part.n] = b.p[j]
+                part.n += 1
+                j += 1
+            i = j
+            (<Element>link.element).push_batch(link.port, &part)
+        b.n = 0
 
     cdef void output_push_one(self, int port, Packet *p) noexcept nogil:
         cdef Batch b
@@ -178,8 +216,8 @@ cdef class Element:
         if port < 0 or port >= self._ninputs or self._inputs[port].element == NULL:
             return 0
         link = &self._inputs[port]
-        if max > BATCH_MAX:
-            max = BATCH_MAX
+        if max > _batch_limit:
+            max = _batch_limit
         return (<Element>link.element).pull_batch(link.port, b, max)
 
     # -- Python access, for tests and Python elements ----------------------
