@@ -379,3 +379,26 @@ def test_bench_lookups_matches_handler(cls):
     t = Table(cls, ROUTES)
     addrs = [0x0A010203, 0x0A010204, 0x0B000000, 0x0A020000]
     assert t.rt.bench_lookups(array.array("I", addrs)) == 3 + 2 + 2 + 0
+
+
+@pytest.mark.parametrize("cls", ALL)
+@pytest.mark.parametrize("n", [0, 1, 255, 256, 257, 700])
+def test_bench_lookups_across_chunks(cls, n):
+    # the base hands the addresses to the element's lookup_keys in chunks
+    import array
+    rng = random.Random(n)
+    t = Table(cls, ROUTES[:2] + ROUTES[3:])        # no default route: some miss (-1)
+    addrs = [rng.choice((0x0A000000, 0x0A010000, 0x0A010200, 0x0B000000)) | rng.getrandbits(9)
+             for _ in range(n)]
+    ports = [int(t.read("lookup", str(ipaddress.IPv4Address(a))).split()[0]) for a in addrs]
+    assert -1 in ports or n < 256
+    assert t.rt.bench_lookups(array.array("I", addrs)) == sum(ports)
+
+
+def test_one_base_class():
+    from clickpy.elements.ip.iproutetable import IPRouteTable
+    for cls in ALL:
+        assert isinstance(Table(cls, []).rt, IPRouteTable)
+    reg = default_registry()
+    assert all(reg.has(cls) for cls in ALL)
+    assert not reg.has("IPRouteTable")             # a base, not an element

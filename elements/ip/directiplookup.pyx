@@ -1,14 +1,12 @@
 # directiplookup.pyx -- DirectIPLookup: IP routing table in DIR-24-8 direct-indexed tables
-from libc.stdint cimport int64_t, uint32_t
+from libc.stdint cimport uint32_t
 from libc.stdlib cimport calloc, free, realloc
 from libc.string cimport memset
 
-from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.element cimport action_fn, pull_actions, push_actions
 from clickpy.runtime.packet cimport Batch, Packet
 
-from clickpy.elements.ip.iproutetable cimport IPRouteSlot, rt_dst_anno, rt_forward, rts_reserve
-
-from clickpy.elements.ip.iproutetable import RouteTable
+from clickpy.elements.ip.iproutetable cimport IPRouteTable, rt_dst_anno, rt_forward
 
 cdef enum:
     TBL24_SIZE = 1 << 24        # first-level entries: one per /24
@@ -18,7 +16,7 @@ cdef enum:
 cdef uint32_t EXTENDED = 0x80000000u
 
 
-cdef class DirectIPLookup(Element):
+cdef class DirectIPLookup(IPRouteTable):
     """
     =c
     DirectIPLookup(ADDR1/MASK1 [GW1] OUT1, ADDR2/MASK2 [GW2] OUT2, ...)
@@ -78,33 +76,25 @@ cdef class DirectIPLookup(Element):
     port_count = "1/-"
     processing = "h/h"
 
-    cdef IPRouteSlot *slots         # key -> route; key 0 is "no route"
-    cdef uint32_t cap               # slots allocated
+    FLUSH_HANDLER = True            # as Click's; RadixIPLookup has none
+
     cdef uint32_t *tbl24            # TBL24_SIZE entries: a key, or EXTENDED | block
     cdef uint32_t *tbl8             # BLOCK keys a block
     cdef uint32_t nblocks           # blocks handed out
     cdef uint32_t block_cap         # blocks allocated
     cdef object free_blocks         # blocks given back, for reuse (a list)
-    cdef object rt                  # the RouteTable (Python bookkeeping, handlers)
 
     def __cinit__(self):
-        self.slots = NULL
-        self.cap = 0
         self.tbl8 = NULL
         self.nblocks = self.block_cap = 0
         self.free_blocks = []
         self.tbl24 = <uint32_t *>calloc(TBL24_SIZE, sizeof(uint32_t))
-        if self.tbl24 == NULL or rts_reserve(&self.slots, &self.cap, 0) < 0:
+        if self.tbl24 == NULL:
             raise MemoryError()
 
     def __dealloc__(self):
-        free(self.slots)
         free(self.tbl24)
         free(self.tbl8)
-
-    def configure(self, args):
-        self.rt = RouteTable(self)
-        self.rt.configure(args)
 
     cdef inline uint32_t _lookup(self, uint32_t a) noexcept nogil:
         cdef uint32_t e = self.tbl24[a >> 8]
@@ -121,8 +111,10 @@ cdef class DirectIPLookup(Element):
     cdef int action(self, Packet *p) noexcept nogil:
         return rt_forward(p, &self.slots[self._lookup(rt_dst_anno(p))])
 
-    def add_handlers(self):
-        self.rt.add_handlers(flush=True)
+    cdef void lookup_keys(self, const uint32_t *a, uint32_t *keys, Py_ssize_t n) noexcept nogil:
+        cdef Py_ssize_t i
+        for i in range(n):
+            keys[i] = self._lookup(a[i])
 
     # -- table updates (cold) ------------------------------------------------
     cdef inline int _plen(self, uint32_t key) noexcept nogil:
@@ -214,30 +206,3 @@ cdef class DirectIPLookup(Element):
     def _rt_flush(self):
         memset(self.tbl24, 0, TBL24_SIZE * sizeof(uint32_t))
         self.free_blocks = list(range(self.nblocks))
-
-    # -- the RouteTable's view of the C slots (cold) -------------------------
-    def _rt_store(self, uint32_t key, route):
-        if rts_reserve(&self.slots, &self.cap, key) < 0:
-            raise MemoryError()
-        cdef IPRouteSlot *r = &self.slots[key]
-        if route is None:
-            r.addr = r.mask = r.gw = 0
-            r.port = r.plen = -1
-        else:
-            r.addr, r.mask, r.gw, r.port, r.plen = (route.addr, route.mask, route.gw,
-                                                    route.port, route.plen)
-
-    def _rt_lookup(self, uint32_t addr):
-        return self._lookup(addr)
-
-    def _rt_commit(self):
-        pass
-
-    def bench_lookups(self, const uint32_t[::1] addrs):
-        """Looks up every address (host order) in C; returns the sum of the ports."""
-        cdef int64_t total = 0
-        cdef Py_ssize_t i
-        with nogil:
-            for i in range(addrs.shape[0]):
-                total += self.slots[self._lookup(addrs[i])].port
-        return total

@@ -1,13 +1,15 @@
-# iproutetable.pyx -- IPRouteTable: route syntax, handlers and bookkeeping for the lookup elements
+# iproutetable.pyx -- IPRouteTable, base of the IP lookup elements: route syntax, handlers, slots
 """Click's IPRouteTable interface, kept in Python because it is all cold path.
 
 Each lookup element (LinearIPLookup, RadixIPLookup, DirectIPLookup,
-RangeIPLookup; StaticIPLookup through LinearIPLookup) owns a RouteTable.
-The RouteTable parses routes (``ADDR/MASK [GATEWAY] OUTPUT``), keeps them by
-key in the order the ``table`` handler prints them, runs the ``add``,
-``set``, ``remove`` and ``ctrl`` handlers with Click's messages and
-rollback, and tells the element what changed through five methods the
-element implements on its C structures:
+RangeIPLookup; StaticIPLookup through LinearIPLookup) derives from the
+IPRouteTable cdef class below, which owns the C route slots and a
+RouteTable. The RouteTable parses routes (``ADDR/MASK [GATEWAY] OUTPUT``),
+keeps them by key in the order the ``table`` handler prints them, runs the
+``add``, ``set``, ``remove`` and ``ctrl`` handlers with Click's messages and
+rollback, and tells the element what changed through these methods
+(IPRouteTable gives the slot store and no-op defaults; an element overrides
+those its lookup structure needs):
 
 - ``_rt_store(key, route)``: write (or, for None, free) the C slot ``key``;
 - ``_rt_link(key, route)``: enter a stored route into the lookup structure;
@@ -15,11 +17,15 @@ element implements on its C structures:
   key of the route for the ``l``-bit prefix of the same address (0: none),
   for every ``l`` shorter than the route's prefix, so the element can put
   the next-longest covering route back where this one was;
+- ``_rt_flush()``: empty the lookup structure (the ``flush`` handler);
 - ``_rt_lookup(addr)``: the key a lookup of ``addr`` finds (0: none);
 - ``_rt_commit()``: called once after each change of the table.
 
 Addresses are host-order integers throughout.
 """
+from libc.stdint cimport int64_t, uint32_t
+from libc.stdlib cimport free
+
 import errno
 import heapq
 
@@ -27,7 +33,11 @@ from clickpy.lang import confstring as cs
 from clickpy.lang import values as v
 from clickpy.runtime.args import IPAddress, IPPrefix
 
-__all__ = ["Route", "RouteTable", "parse_route", "format_route", "prefix_len"]
+__all__ = ["IPRouteTable", "Route", "RouteTable", "parse_route", "format_route",
+           "prefix_len"]
+
+cdef enum:
+    BENCH_CHUNK = 256           # addresses bench_lookups hands to one lookup_keys call
 
 CMD_ADD = 0
 CMD_SET = 1
@@ -332,3 +342,94 @@ class RouteTable:
         self.flush()
         self.element._rt_flush()
         self.element._rt_commit()
+
+
+cdef class IPRouteTable(Element):
+    """Base of the lookup elements: route slots, RouteTable, handlers.
+
+    A subclass implements ``lookup_keys`` with a loop over its own ``cdef
+    inline _lookup``, and keeps ``action`` and the push_batch/pull_batch
+    one-liners so that lookup is inlined into the batch loop (a call through
+    the vtable per packet would cost more than the lookup). It overrides
+    the ``_rt_*`` methods its lookup structure needs and sets the class
+    options below.
+    """
+
+    # RouteTable options (class attributes; a subclass sets those it changes)
+    LINEAR_KEYS = False         # LinearIPLookup's keys: replace in place, fill the first hole
+    CONTIGUOUS_MASKS = True     # refuse non-contiguous masks (tries and tables need lengths)
+    TABBED_TABLE = True         # the table handler pads its columns with tabs
+    DYNAMIC_ROUTES = True       # add, set, remove and ctrl handlers
+    FLUSH_HANDLER = False       # flush handler
+
+    def __cinit__(self):
+        self.slots = NULL
+        self.cap = 0
+        self.nkeys = 1
+        if rts_reserve(&self.slots, &self.cap, 0) < 0:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        free(self.slots)
+
+    def configure(self, args):
+        cls = type(self)
+        self.rt = RouteTable(self, linear=cls.LINEAR_KEYS, contiguous=cls.CONTIGUOUS_MASKS,
+                             tabs=cls.TABBED_TABLE)
+        self.rt.configure(args)
+
+    def add_handlers(self):
+        cls = type(self)
+        self.rt.add_handlers(dynamic=cls.DYNAMIC_ROUTES, flush=cls.FLUSH_HANDLER)
+
+    cdef void lookup_keys(self, const uint32_t *a, uint32_t *keys, Py_ssize_t n) noexcept nogil:
+        cdef Py_ssize_t i
+        for i in range(n):
+            keys[i] = 0                 # every element overrides this
+
+    # -- the RouteTable's view of the C slots (cold) -------------------------
+    def _rt_store(self, uint32_t key, route):
+        if rts_reserve(&self.slots, &self.cap, key) < 0:
+            raise MemoryError()
+        cdef IPRouteSlot *r = &self.slots[key]
+        if route is None:
+            r.addr = r.mask = r.gw = 0
+            r.port = r.plen = -1
+            return
+        r.addr, r.mask, r.gw, r.port, r.plen = (route.addr, route.mask, route.gw,
+                                                route.port, route.plen)
+        if key >= self.nkeys:
+            self.nkeys = key + 1
+
+    # no-ops for elements that search the slots themselves (LinearIPLookup)
+    # or rebuild from them on commit (RangeIPLookup)
+    def _rt_link(self, uint32_t key, route):
+        pass
+
+    def _rt_unlink(self, uint32_t key, route, cover):
+        pass
+
+    def _rt_flush(self):
+        pass
+
+    def _rt_lookup(self, uint32_t addr):
+        cdef uint32_t key
+        self.lookup_keys(&addr, &key, 1)
+        return key
+
+    def _rt_commit(self):
+        pass
+
+    def bench_lookups(self, const uint32_t[::1] addrs):
+        """Looks up every address (host order) in C; returns the sum of the ports."""
+        cdef uint32_t keys[BENCH_CHUNK]
+        cdef int64_t total = 0
+        cdef Py_ssize_t i = 0, j, n, size = addrs.shape[0]
+        with nogil:
+            while i < size:
+                n = min(size - i, <Py_ssize_t>BENCH_CHUNK)
+                self.lookup_keys(&addrs[i], keys, n)
+                for j in range(n):
+                    total += self.slots[keys[j]].port
+                i += n
+        return total

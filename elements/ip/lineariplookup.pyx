@@ -1,16 +1,13 @@
 # lineariplookup.pyx -- LinearIPLookup: IP routing table searched route by route
-from libc.stdint cimport int64_t, uint32_t
-from libc.stdlib cimport free
+from libc.stdint cimport uint32_t
 
-from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.element cimport action_fn, pull_actions, push_actions
 from clickpy.runtime.packet cimport Batch, Packet
 
-from clickpy.elements.ip.iproutetable cimport IPRouteSlot, rt_dst_anno, rt_forward, rts_reserve
-
-from clickpy.elements.ip.iproutetable import RouteTable
+from clickpy.elements.ip.iproutetable cimport IPRouteSlot, IPRouteTable, rt_dst_anno, rt_forward
 
 
-cdef class LinearIPLookup(Element):
+cdef class LinearIPLookup(IPRouteTable):
     """
     =c
     LinearIPLookup(ADDR1/MASK1 [GW1] OUT1, ADDR2/MASK2 [GW2] OUT2, ...)
@@ -61,24 +58,9 @@ cdef class LinearIPLookup(Element):
     port_count = "1/-"
     processing = "h/h"
 
-    cdef IPRouteSlot *slots         # key -> route; key 0 is "no route"
-    cdef uint32_t cap               # slots allocated
-    cdef uint32_t nkeys             # keys below this may be in use
-    cdef readonly object rt         # the RouteTable (Python bookkeeping, handlers)
-
-    def __cinit__(self):
-        self.slots = NULL
-        self.cap = 0
-        self.nkeys = 1
-        if rts_reserve(&self.slots, &self.cap, 0) < 0:
-            raise MemoryError()
-
-    def __dealloc__(self):
-        free(self.slots)
-
-    def configure(self, args):
-        self.rt = RouteTable(self, linear=True, contiguous=False, tabs=False)
-        self.rt.configure(args)
+    LINEAR_KEYS = True              # Click's LinearIPLookup key order
+    CONTIGUOUS_MASKS = False        # any mask: the most specific route wins
+    TABBED_TABLE = False
 
     cdef inline uint32_t _lookup(self, uint32_t a) noexcept nogil:
         # the most specific route containing a; with contiguous masks the
@@ -102,41 +84,7 @@ cdef class LinearIPLookup(Element):
     cdef int action(self, Packet *p) noexcept nogil:
         return rt_forward(p, &self.slots[self._lookup(rt_dst_anno(p))])
 
-    def add_handlers(self):
-        self.rt.add_handlers()
-
-    # -- the RouteTable's view of the C slots (cold) -------------------------
-    def _rt_store(self, uint32_t key, route):
-        if rts_reserve(&self.slots, &self.cap, key) < 0:
-            raise MemoryError()
-        cdef IPRouteSlot *r = &self.slots[key]
-        if route is None:
-            r.addr = r.mask = r.gw = 0
-            r.port = -1
-            r.plen = -1
-            return
-        r.addr, r.mask, r.gw, r.port, r.plen = (route.addr, route.mask, route.gw,
-                                                route.port, route.plen)
-        if key >= self.nkeys:
-            self.nkeys = key + 1
-
-    def _rt_link(self, uint32_t key, route):
-        pass                            # the slot array is the lookup structure
-
-    def _rt_unlink(self, uint32_t key, route, cover):
-        pass
-
-    def _rt_lookup(self, uint32_t addr):
-        return self._lookup(addr)
-
-    def _rt_commit(self):
-        pass
-
-    def bench_lookups(self, const uint32_t[::1] addrs):
-        """Looks up every address (host order) in C; returns the sum of the ports."""
-        cdef int64_t total = 0
+    cdef void lookup_keys(self, const uint32_t *a, uint32_t *keys, Py_ssize_t n) noexcept nogil:
         cdef Py_ssize_t i
-        with nogil:
-            for i in range(addrs.shape[0]):
-                total += self.slots[self._lookup(addrs[i])].port
-        return total
+        for i in range(n):
+            keys[i] = self._lookup(a[i])

@@ -1,14 +1,12 @@
 # radixiplookup.pyx -- RadixIPLookup: IP routing table in a multibit trie (16 + 4-bit levels)
-from libc.stdint cimport int64_t, uint32_t
+from libc.stdint cimport uint32_t
 from libc.stdlib cimport calloc, free, realloc
 from libc.string cimport memset
 
-from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.element cimport action_fn, pull_actions, push_actions
 from clickpy.runtime.packet cimport Batch, Packet
 
-from clickpy.elements.ip.iproutetable cimport IPRouteSlot, rt_dst_anno, rt_forward, rts_reserve
-
-from clickpy.elements.ip.iproutetable import RouteTable
+from clickpy.elements.ip.iproutetable cimport IPRouteTable, rt_dst_anno, rt_forward
 
 cdef enum:
     ROOT_BITS = 16              # the root indexes the top 16 address bits
@@ -20,7 +18,7 @@ ctypedef struct RadixEntry:
     uint32_t child              # node for the next 4 bits; 0: none
 
 
-cdef class RadixIPLookup(Element):
+cdef class RadixIPLookup(IPRouteTable):
     """
     =c
     RadixIPLookup(ADDR1/MASK1 [GW1] OUT1, ADDR2/MASK2 [GW2] OUT2, ...)
@@ -73,34 +71,24 @@ cdef class RadixIPLookup(Element):
     port_count = "1/-"
     processing = "h/h"
 
-    cdef IPRouteSlot *slots         # key -> route; key 0 is "no route"
-    cdef uint32_t cap               # slots allocated
     cdef RadixEntry *root           # 1 << ROOT_BITS entries
     cdef RadixEntry *nodes          # FANOUT entries a node; node 0 is never used
     cdef uint32_t nnodes            # nodes handed out (node 0 included)
     cdef uint32_t node_cap          # nodes allocated
     cdef uint32_t default_key       # the /0 route's key; 0: none
-    cdef object rt                  # the RouteTable (Python bookkeeping, handlers)
 
     def __cinit__(self):
-        self.slots = NULL
-        self.cap = 0
         self.nodes = NULL
         self.nnodes = 1
         self.node_cap = 0
         self.default_key = 0
         self.root = <RadixEntry *>calloc(1 << ROOT_BITS, sizeof(RadixEntry))
-        if self.root == NULL or rts_reserve(&self.slots, &self.cap, 0) < 0:
+        if self.root == NULL:
             raise MemoryError()
 
     def __dealloc__(self):
-        free(self.slots)
         free(self.root)
         free(self.nodes)
-
-    def configure(self, args):
-        self.rt = RouteTable(self)
-        self.rt.configure(args)
 
     cdef inline uint32_t _lookup(self, uint32_t a) noexcept nogil:
         cdef uint32_t key = self.default_key
@@ -124,8 +112,10 @@ cdef class RadixIPLookup(Element):
     cdef int action(self, Packet *p) noexcept nogil:
         return rt_forward(p, &self.slots[self._lookup(rt_dst_anno(p))])
 
-    def add_handlers(self):
-        self.rt.add_handlers()
+    cdef void lookup_keys(self, const uint32_t *a, uint32_t *keys, Py_ssize_t n) noexcept nogil:
+        cdef Py_ssize_t i
+        for i in range(n):
+            keys[i] = self._lookup(a[i])
 
     # -- trie updates (cold) -------------------------------------------------
     cdef uint32_t _new_node(self) except 0:
@@ -210,30 +200,3 @@ cdef class RadixIPLookup(Element):
         for i in range(n):
             if level[first + i].key == key:
                 level[first + i].key = rep
-
-    # -- the RouteTable's view of the C slots (cold) -------------------------
-    def _rt_store(self, uint32_t key, route):
-        if rts_reserve(&self.slots, &self.cap, key) < 0:
-            raise MemoryError()
-        cdef IPRouteSlot *r = &self.slots[key]
-        if route is None:
-            r.addr = r.mask = r.gw = 0
-            r.port = r.plen = -1
-        else:
-            r.addr, r.mask, r.gw, r.port, r.plen = (route.addr, route.mask, route.gw,
-                                                    route.port, route.plen)
-
-    def _rt_lookup(self, uint32_t addr):
-        return self._lookup(addr)
-
-    def _rt_commit(self):
-        pass
-
-    def bench_lookups(self, const uint32_t[::1] addrs):
-        """Looks up every address (host order) in C; returns the sum of the ports."""
-        cdef int64_t total = 0
-        cdef Py_ssize_t i
-        with nogil:
-            for i in range(addrs.shape[0]):
-                total += self.slots[self._lookup(addrs[i])].port
-        return total

@@ -1,13 +1,11 @@
 # rangeiplookup.pyx -- RangeIPLookup: IP routing lookup by binary search over address ranges
-from libc.stdint cimport int32_t, int64_t, uint32_t
+from libc.stdint cimport int32_t, uint32_t
 from libc.stdlib cimport calloc, free, malloc, qsort
 
-from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.element cimport action_fn, pull_actions, push_actions
 from clickpy.runtime.packet cimport Batch, Packet
 
-from clickpy.elements.ip.iproutetable cimport IPRouteSlot, rt_dst_anno, rt_forward, rts_reserve
-
-from clickpy.elements.ip.iproutetable import RouteTable
+from clickpy.elements.ip.iproutetable cimport IPRouteTable, rt_dst_anno, rt_forward
 
 cdef enum:
     KICK_BITS = 16              # the kickstart table indexes the top 16 address bits
@@ -30,7 +28,7 @@ cdef int _span_cmp(const void *x, const void *y) noexcept nogil:
     return a.plen - b.plen
 
 
-cdef class RangeIPLookup(Element):
+cdef class RangeIPLookup(IPRouteTable):
     """
     =c
     RangeIPLookup(ADDR1/MASK1 [GW1] OUT1, ADDR2/MASK2 [GW2] OUT2, ...)
@@ -85,9 +83,8 @@ cdef class RangeIPLookup(Element):
     port_count = "1/-"
     processing = "h/h"
 
-    cdef IPRouteSlot *slots         # key -> route; key 0 is "no route"
-    cdef uint32_t cap               # slots allocated
-    cdef uint32_t nkeys             # keys below this may be in use
+    FLUSH_HANDLER = True            # as Click's; RadixIPLookup has none
+
     cdef uint32_t *starts           # first address of each range, ascending; starts[0] == 0
     cdef uint32_t *keys             # the winning route of each range; 0: none
     cdef uint32_t nranges           # ranges in use (at least 1)
@@ -95,12 +92,7 @@ cdef class RangeIPLookup(Element):
     cdef uint32_t *kick_n           # ... and how many more ranges start inside it
     cdef bint active                # rebuild on changes (after initialize, like Click)
 
-    cdef object rt                  # the RouteTable (Python bookkeeping, handlers)
-
     def __cinit__(self):
-        self.slots = NULL
-        self.cap = 0
-        self.nkeys = 1
         self.starts = <uint32_t *>calloc(1, sizeof(uint32_t))
         self.keys = <uint32_t *>calloc(1, sizeof(uint32_t))
         self.nranges = 1
@@ -108,19 +100,14 @@ cdef class RangeIPLookup(Element):
         self.kick_n = <uint32_t *>calloc(KICK_SIZE, sizeof(uint32_t))
         self.active = False
         if (self.starts == NULL or self.keys == NULL or self.kick_lo == NULL
-                or self.kick_n == NULL or rts_reserve(&self.slots, &self.cap, 0) < 0):
+                or self.kick_n == NULL):
             raise MemoryError()
 
     def __dealloc__(self):
-        free(self.slots)
         free(self.starts)
         free(self.keys)
         free(self.kick_lo)
         free(self.kick_n)
-
-    def configure(self, args):
-        self.rt = RouteTable(self)
-        self.rt.configure(args)
 
     def initialize(self):
         self.active = True
@@ -147,8 +134,10 @@ cdef class RangeIPLookup(Element):
     cdef int action(self, Packet *p) noexcept nogil:
         return rt_forward(p, &self.slots[self._lookup(rt_dst_anno(p))])
 
-    def add_handlers(self):
-        self.rt.add_handlers(flush=True)
+    cdef void lookup_keys(self, const uint32_t *a, uint32_t *keys, Py_ssize_t n) noexcept nogil:
+        cdef Py_ssize_t i
+        for i in range(n):
+            keys[i] = self._lookup(a[i])
 
     # -- the range array (cold) ----------------------------------------------
     cdef inline void _emit(self, uint32_t start, uint32_t key) noexcept nogil:
@@ -221,41 +210,8 @@ cdef class RangeIPLookup(Element):
         self.kick_n[KICK_SIZE - 1] = self.nranges - 1 - self.kick_lo[KICK_SIZE - 1]
         return 0
 
-    # -- the RouteTable's view of the C slots (cold) -------------------------
-    def _rt_store(self, uint32_t key, route):
-        if rts_reserve(&self.slots, &self.cap, key) < 0:
-            raise MemoryError()
-        cdef IPRouteSlot *r = &self.slots[key]
-        if route is None:
-            r.addr = r.mask = r.gw = 0
-            r.port = r.plen = -1
-            return
-        r.addr, r.mask, r.gw, r.port, r.plen = (route.addr, route.mask, route.gw,
-                                                route.port, route.plen)
-        if key >= self.nkeys:
-            self.nkeys = key + 1
-
-    def _rt_link(self, uint32_t key, route):
-        pass                            # the next commit rebuilds the ranges
-
-    def _rt_unlink(self, uint32_t key, route, cover):
-        pass
-
-    def _rt_flush(self):
-        pass
-
-    def _rt_lookup(self, uint32_t addr):
-        return self._lookup(addr)
-
     def _rt_commit(self):
+        # routes change only the slots (the base's no-op link and unlink);
+        # a commit rebuilds the ranges from them
         if self.active:
             self._rebuild()
-
-    def bench_lookups(self, const uint32_t[::1] addrs):
-        """Looks up every address (host order) in C; returns the sum of the ports."""
-        cdef int64_t total = 0
-        cdef Py_ssize_t i
-        with nogil:
-            for i in range(addrs.shape[0]):
-                total += self.slots[self._lookup(addrs[i])].port
-        return total

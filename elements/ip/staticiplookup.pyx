@@ -32,5 +32,4 @@ class StaticIPLookup(LinearIPLookup):
     port_count = "1/-"
     processing = "h/h"
 
-    def add_handlers(self):
-        self.rt.add_handlers(dynamic=False)
+    DYNAMIC_ROUTES = False          # no add, set, remove or ctrl handlers
