@@ -345,7 +345,8 @@ def test_errors(rules, reason):
 
 @pytest.mark.parametrize("rules, reason", [
     (["allow (tcp"], "pattern 0: missing ')'"),
-    (["allow tcp", "allow )"], "pattern 1: missing expression"),
+    (["allow tcp", "allow )"],                  # both, as Click's parser goes on
+     "pattern 1: missing expression\npattern 1: garbage after expression at ')'"),
     (["allow ((tcp) or udp"], "pattern 0: missing ')'"),
 ])
 def test_paren_errors(rules, reason):
@@ -584,3 +585,17 @@ def test_tree_agrees_with_reference(rules, pkts):
         hl = (data[0] & 15) * 4
         got = tree.match(data, data[hl:])
         assert got == want, (texts, data.hex(), parse_ipfilter(texts, len(rules)).unparse())
+
+
+def test_every_error_of_every_pattern_is_reported_as_clicks():
+    """Click's parser goes on after an error, so one run reports them all
+    (checked against Click 2.1's output for the same rules)."""
+    with pytest.raises(ClassifierError) as e:
+        parse_ipfilter(["allow tcp port foo", "5 udp", "allow (tcp", "allow not"], 1)
+    assert str(e.value).splitlines() == [
+        "pattern 0: 'port': value missing",
+        "pattern 0: empty term near 'foo'",
+        "pattern 0: garbage after expression at 'foo'",
+        "pattern 1: slot '5' out of range",
+        "pattern 2: missing ')'",
+        "pattern 3: missing expression after 'not'"]

@@ -153,7 +153,8 @@ def _parse_prefix(word: str, names):
 class _Prim:
     """One directive being parsed (Click's IPFilter::Primitive)."""
 
-    def __init__(self):
+    def __init__(self, errors=None):
+        self.errors = errors if errors is not None else []   # the parser's messages
         self.clear()
 
     def clear(self):
@@ -175,19 +176,20 @@ class _Prim:
     def error(self, msg):
         raise ClassifierError(f"'{unparse_type(self.srcdst, self.type)}': {msg}")
 
+    # these three say what is wrong and go on, as Click's do
     def set_type(self, t):
         if self.type is not None:
-            raise ClassifierError("type specified twice")
+            self.errors.append("type specified twice")
         self.type = t
 
     def set_srcdst(self, sd):
         if self.srcdst:
-            raise ClassifierError("'src' or 'dst' specified twice")
+            self.errors.append("'src' or 'dst' specified twice")
         self.srcdst = sd
 
     def set_proto(self, p):
         if self.proto is not UNKNOWN and self.proto != p:
-            raise ClassifierError("transport protocol specified twice")
+            self.errors.append("transport protocol specified twice")
         self.proto = p
 
     def set_mask(self, full: int, provided: int):
@@ -493,7 +495,8 @@ class _Parser:
         self.words = words
         self.pos = pos
         self.names = names              # the router's AddressInfo names, or None
-        self.prev = _Prim()
+        self.errors = []                # Click's parser reports and goes on: all of them
+        self.prev = _Prim(self.errors)
         self.warnings = []
 
     def _peek(self, k=0):
@@ -508,7 +511,8 @@ class _Parser:
         self.pos += 1
         a = self._parse_expr()
         if self._peek() != ":":
-            raise ClassifierError("missing ':' in ternary expression")
+            self.errors.append("missing ':' in ternary expression")
+            return e
         self.pos += 1
         b = self._parse_expr()
         return ("cond", e, a, b) if e not in (TRUE, FALSE) else (a if e == TRUE else b)
@@ -530,7 +534,7 @@ class _Parser:
             e = self._parse_factor()
             if self.pos == before:
                 if explicit:
-                    raise ClassifierError("missing expression")
+                    self.errors.append("missing expression")
                 break
             parts.append(e)
             explicit = self._peek() in ("and", "&&")
@@ -546,17 +550,18 @@ class _Parser:
             before = self.pos
             e = self._parse_factor(not negated)
             if self.pos == before:
-                raise ClassifierError(f"missing expression after '{w}'")
+                self.errors.append(f"missing expression after '{w}'")
             return e
         if w == "(":
             self.pos += 1
             before = self.pos
             e = self._parse_expr()
             if self.pos == before:
-                raise ClassifierError("missing expression after '('")
-            if self._peek() != ")":
-                raise ClassifierError("missing ')'")
-            self.pos += 1
+                self.errors.append("missing expression after '('")
+            if self._peek() == ")":
+                self.pos += 1
+            elif self.pos != before:
+                self.errors.append("missing ')'")
             return e_not(e) if negated else e
         return self._parse_test(negated)
 
@@ -571,7 +576,7 @@ class _Parser:
             return e_not(TRUE if w == "true" else FALSE) if negated else \
                 (TRUE if w == "true" else FALSE)
         first = self.pos
-        prim = _Prim()
+        prim = _Prim(self.errors)
         header = None
         while self.pos < len(words):
             wd = words[self.pos]
@@ -625,7 +630,8 @@ class _Parser:
             if mask_kind:
                 self.pos += 2
                 if not mask:
-                    raise ClassifierError("zero mask ignored")
+                    self.errors.append("zero mask ignored")
+                    mask_kind = None
             wd = word_here()
         ops = {"=": (OP_EQ, False), "==": (OP_EQ, False), "!=": (OP_EQ, True),
                ">": (OP_GT, False), "<": (OP_LT, False), ">=": (OP_LT, True),
@@ -635,10 +641,16 @@ class _Parser:
             self.pos += 1
         if self.pos < len(words):
             wd = words[self.pos]
-            found = _lookup(wd, prim.type, prim.proto, True)
+            try:
+                found = _lookup(wd, prim.type, prim.proto, True)
+            except ClassifierError as err:  # ambiguous: the word is taken, the test dropped
+                self.errors.append(str(err))
+                found = "absorbed"
             self.pos += 1
             rng = re.fullmatch(r"(\d+)-(\d+)", wd)
-            if found and found[0] != "type":
+            if found == "absorbed":
+                prim.type = "invalid"
+            elif found and found[0] != "type":
                 prim.data, prim.u = found
             elif (n := _parse_int(wd)) is not None:
                 prim.data, prim.u = "int", n
@@ -659,11 +671,18 @@ class _Parser:
                 return self._port_range(prim, header, negated, first, rng)
             else:
                 if prim.op != OP_EQ or prim.negated:
-                    raise ClassifierError(f"dangling operator near '{wd}'")
+                    self.errors.append(f"dangling operator near '{wd}'")
                 self.pos -= 1
         if self.pos == first:
-            raise ClassifierError(f"empty term near '{wd}'")
-        prim.check(self.prev, header, mask_kind, mask)
+            self.errors.append(f"empty term near '{wd}'")
+            return TRUE
+        if prim.type == "invalid":
+            return TRUE
+        try:
+            prim.check(self.prev, header, mask_kind, mask)
+        except ClassifierError as err:      # Click's check stops at its first error
+            self.errors.append(str(err))
+            return TRUE
         if prim.warning:
             self.warnings.append(prim.warning)
         self.prev = prim
@@ -677,10 +696,15 @@ class _Parser:
         low.op, low.negated, low.data, low.u = OP_LT, True, "int", lo
         high = prim.copy()
         high.op, high.negated, high.data, high.u = OP_GT, True, "int", hi
-        for p in (low, high):
-            p.check(self.prev, header, None, 0)
+        try:
+            for p in (low, high):
+                p.check(self.prev, header, None, 0)
+        except ClassifierError as err:
+            self.errors.append(str(err))
+            return TRUE
         if low.type != "port":
-            raise ClassifierError(f"'{rng.group(0)}': ranges need 'port'")
+            self.errors.append(f"'{rng.group(0)}': ranges need 'port'")
+            return TRUE
         if low.srcdst == SD_OR:
             low.srcdst = high.srcdst = SD_SRC
             src = e_and(low.expr(), high.expr())
@@ -699,7 +723,9 @@ class _Parser:
         while j < len(words) and words[j] != "]":
             j += 1
         if j >= len(words):
-            raise ClassifierError("missing ']'")
+            self.errors.append("missing ']'")
+            self.pos = start
+            return
         combo = "".join(words[start:j])
         self.pos = j + 1
         m = re.fullmatch(r"(\w+)(?::(\w+)|,(\w+))?", combo)
@@ -714,60 +740,83 @@ class _Parser:
             else:
                 length = 1
         if pos is None or length is None:
-            raise ClassifierError("syntax error after '[', expected '[POS]' or '[POS:LEN]'")
+            self.errors.append("syntax error after '[', expected '[POS]' or '[POS:LEN]'")
+            return
         bit, nbits = pos * 8, length * 8
         if not 1 <= nbits <= 32:
-            raise ClassifierError("LEN in '[POS:LEN]' out of range, should be between 1 and 4")
+            self.errors.append("LEN in '[POS:LEN]' out of range, should be between 1 and 4")
+            return
         if bit & ~31 != (bit + nbits - 1) & ~31:
-            raise ClassifierError(f"field [{pos}:{length}] does not fit in a single word")
+            self.errors.append(f"field [{pos}:{length}] does not fit in a single word")
+            return
         proto = None if prim.proto is UNKNOWN else prim.proto
         prim.set_type(Field("", proto, bit, nbits))
 
 
-def parse_ipfilter_pattern(text: str, slot: int, noutputs: int, warnings=None, names=None):
-    """``ACTION [PATTERN]`` as (expression, target)."""
+def parse_ipfilter_pattern(text: str, slot: int, noutputs: int, warnings=None, names=None,
+                           errors=None):
+    """``ACTION [PATTERN]`` as (expression, target).
+
+    As Click's IPFilter, a pattern goes on being read after an error, so
+    one pass reports them all: they are appended to ``errors`` as
+    "pattern N: ..." (raised as one ClassifierError when no list is given).
+    """
+    own = errors is None
+    errors = [] if own else errors
+    e, target = _parse_pattern(text, slot, noutputs, warnings, names, errors)
+    if own and errors:
+        raise ClassifierError("\n".join(errors))
+    return e, target
+
+
+def _parse_pattern(text, slot, noutputs, warnings, names, errors):
     words = split_words(text)
     if not words:
-        raise ClassifierError(f"empty pattern {slot}")
-    try:
-        action = words[0]
-        target = DROP_TARGET
-        if action == "allow":
-            target = output_target(0)
-            if noutputs == 0:
-                raise ClassifierError("'allow' is meaningless, element has zero outputs")
-        elif action == "deny":
-            if noutputs > 1 and warnings is not None:
-                warnings.append(f"pattern {slot}: meaning of 'deny' has changed "
-                                "(now it means 'drop')")
-        elif action == "drop":
-            pass
-        elif (n := _parse_int(action)) is not None and not action.startswith("-"):
-            if n >= noutputs:
-                raise ClassifierError(f"slot '{n}' out of range")
-            target = output_target(n)
+        errors.append(f"empty pattern {slot}")
+        return FALSE, DROP_TARGET
+    mine = []
+    action = words[0]
+    target = DROP_TARGET
+    if action == "allow":
+        target = output_target(0)
+        if noutputs == 0:
+            mine.append("'allow' is meaningless, element has zero outputs")
+    elif action == "deny":
+        if noutputs > 1 and warnings is not None:
+            warnings.append(f"pattern {slot}: meaning of 'deny' has changed "
+                            "(now it means 'drop')")
+    elif action == "drop":
+        pass
+    elif (n := _parse_int(action)) is not None and not action.startswith("-"):
+        if n >= noutputs:
+            mine.append(f"slot '{n}' out of range")
         else:
-            raise ClassifierError(f"unknown slot ID '{action}'")
-        if len(words) == 1 or (len(words) == 2 and words[1] in ("-", "any", "all")):
-            return TRUE, target
-        if len(words) == 2 and words[1] == "none":
-            return FALSE, target
+            target = output_target(n)
+    else:
+        mine.append(f"unknown slot ID '{action}'")
+    if len(words) == 1 or (len(words) == 2 and words[1] in ("-", "any", "all")):
+        e = TRUE
+    elif len(words) == 2 and words[1] == "none":
+        e = FALSE
+    else:
         parser = _Parser(words, 1, names)
         e = parser._parse_expr()
+        mine.extend(parser.errors)
         if parser.pos < len(words):
-            raise ClassifierError(f"garbage after expression at '{words[parser.pos]}'")
+            mine.append(f"garbage after expression at '{words[parser.pos]}'")
         if warnings is not None:
             warnings.extend(f"pattern {slot}: {w}" for w in parser.warnings)
-        return e, target
-    except ClassifierError as err:
-        if str(err).startswith("empty pattern"):
-            raise
-        raise ClassifierError(f"pattern {slot}: {err}") from None
+    errors.extend(f"pattern {slot}: {m}" for m in mine)
+    return e, target
 
 
 def parse_ipfilter(patterns: list[str], noutputs: int, warnings=None, names=None) -> Program:
     """IPFilter's ``ACTION PATTERN`` arguments compiled; ``names`` is the
-    router's AddressTable, for hosts and networks given as AddressInfo names."""
-    rules = [parse_ipfilter_pattern(p, i, noutputs, warnings, names)
+    router's AddressTable, for hosts and networks given as AddressInfo names.
+    Raises one ClassifierError listing every pattern's errors, as Click does."""
+    errors = []
+    rules = [parse_ipfilter_pattern(p, i, noutputs, warnings, names, errors)
              for i, p in enumerate(patterns)]
+    if errors:
+        raise ClassifierError("\n".join(errors))
     return compile_rules(rules)
