@@ -226,8 +226,9 @@ def test_compound_port_errors_as_click_reports_them():
         "t.click:2: 'c' has no input 1", "t.click:2: 'c' input 0 unused"]
     assert errors("c :: { input -> Counter -> output };\nc [1] -> Discard; Idle -> c") == [
         "t.click:1: 'c' has no output 1", "t.click:1: 'c' output 0 unused"]
+    # as Click: expansion goes on after the compound's error and reports what follows
     assert errors("c :: { input -> Counter -> [1] output; input -> Discard; };\nIdle -> c") == [
-        "t.click:1: '<anonymous>' output 0 missing"]
+        "t.click:1: '<anonymous>' output 0 missing", "t.click:1: 'c' output 1 unused"]
     assert errors("Idle -> c :: { input -> Counter -> output; };\n") == ["t.click:1: 'c' output 0 unused"]
 
 
@@ -280,3 +281,13 @@ def test_a_long_chain_of_element_classes_expands_without_recursion():
     assert elems == ["Idle@1 :: Idle", "Discard@3 :: Discard",
                      f"C{n - 1}@2/{inner}/Paint@1 :: Paint(7)"]
     assert len(conns) == 2
+
+
+def test_an_unclosed_compound_is_closed_and_checked_as_clicks():
+    """Click's lexer reports the missing '}', closes the compound and goes on:
+    the errors that follow from it come too (Click 2.1's output)."""
+    assert errors("Idle -> { input -> Null -> output -> Discard") == [
+        "t.click:1: expected '}'",
+        "t.click:1: '<anonymous>' pseudoelement 'output' may only be used as input",
+        "t.click:1: '@2' output 0 unused",
+        "t.click:1: '@2/output' used as output"]

@@ -32,7 +32,8 @@ def read_config(text: str, filename: str = "config", defines: dict[str, str] | N
     stmts = parser.parse()
     builder = Builder(is_class, errh, load_elements)
     top = builder.build_file(stmts, parser.lexer.coord, filename)
-    errh.raise_if_errors()
+    # as Click's lexer, expansion goes on after the builder's errors, so the
+    # errors that follow from them are reported in the same run
     graph = Expander(top, errh).run(dict(defines or {}), builder.requirements)
     errh.raise_if_errors()
     return graph

@@ -102,6 +102,11 @@ class Parser:
                 conn = self._parse_connection()
                 if conn is not None:
                     stmts.append(conn)
+            elif tok.kind == EOF and stop[0] == "}":
+                # as Click's lexer: say so, close the compound here and go on,
+                # so the errors that follow from it are reported too
+                self.errh.error(self.lexer.coord(tok.offset), "expected '}'")
+                return stmts
             elif tok.kind == EOF:
                 raise self._error(tok.offset, f"expected {_describe(stop[0])}")
             else:
@@ -282,7 +287,7 @@ class Parser:
             self._depth -= 1
             tok = self._advance()
             bodies.append(ast.CompoundBody(formals, stmts, body_start, tok.offset))
-            if tok.kind == "}":
+            if tok.kind in ("}", EOF):      # EOF: reported, closed as if '}'
                 break
             body_start = tok.offset     # '||': another overload follows
         return ast.CompoundDef(name, bodies, extends, offset)
