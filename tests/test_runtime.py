@@ -67,8 +67,14 @@ def test_counts_and_router_handlers():
     assert r.read("driver") == "userlevel"
     assert r.read("flatconfig").splitlines()[0] == "s :: InfiniteSource(\\<00112233>, LIMIT 7, STOP true);"
     assert r.read("s.scheduled") == "false" and r.read("s.tickets") == "1024"
-    assert "count\tr" in r.read("c.handlers").splitlines()
-    assert "reset\tw" in r.read("c.handlers").splitlines()
+    # Click's listing: newest first, flags r w + % . b
+    listing = r.read("c.handlers").splitlines()
+    assert "count\tr" in listing and "reset\twb" in listing
+    assert listing[-5:] == ["handlers\tr.", "ports\tr.", "config\tr.", "class\tr.", "name\tr."]
+    assert r.read("c.ports") == "1 input\npush~\t-\ts [0]\n1 output\npush~\t-\t[0] d\n"
+    assert r.read("handlers").splitlines()[:8] == [
+        "version\tr", "driver\tr", "config\tr", "flatconfig\tr", "requirements\tr",
+        "handlers\tr", "list\tr", "stop\tw"]
 
 
 def test_write_handlers_change_state():

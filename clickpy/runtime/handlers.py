@@ -19,11 +19,15 @@ class Handler:
     write: Callable | None = None       # (value_text) -> None
     read_param: bool = False            # read handler takes an argument
     button: bool = False                # write handler ignores its value (reset, stop)
-    calm: bool = True                   # safe to call while the data path runs
+    calm: bool = False                  # cheap, safe to call at any time (Click's f_calm)
     raw: bool = False                   # value is bytes/text as is, no trailing newline added
 
     def flags(self) -> str:
-        return ("r" if self.read else "") + ("w" if self.write else "")
+        """Click's letters in a handlers listing: r read, w write, + takes a
+        parameter, % raw, . calm, b button."""
+        return "".join(letter for letter, on in (
+            ("r", self.read), ("w", self.write), ("+", self.read and self.read_param),
+            ("%", self.raw), (".", self.calm), ("b", self.write and self.button)) if on)
 
 
 def format_value(value) -> str:
@@ -53,21 +57,33 @@ class HandlerTable:
             return self._global
         return self._by_element.setdefault(element, {})
 
-    def add_read(self, element, name, reader, *, param=False, calm=True, raw=False):
+    def add_read(self, element, name, reader, *, param=False, calm=False, raw=False):
         h = self._table(element).get(name) or Handler(name)
-        h.read, h.read_param, h.calm, h.raw = reader, param, calm, raw
+        h.read, h.read_param, h.raw = reader, param, raw
+        h.calm = h.calm or calm
         self._table(element)[name] = h
 
-    def add_write(self, element, name, writer, *, button=False, calm=True):
+    def add_write(self, element, name, writer, *, button=False, calm=False):
         h = self._table(element).get(name) or Handler(name)
-        h.write, h.button, h.calm = writer, button, calm
+        h.write, h.button = writer, button
+        h.calm = h.calm or calm
         self._table(element)[name] = h
 
     def find(self, element, name) -> Handler | None:
         return self._table(element).get(name)
 
     def names(self, element) -> list[str]:
+        """In registration order."""
         return list(self._table(element))
+
+    def listing(self, element) -> str:
+        """A ``handlers`` handler's text, as Click's: name, tab, flags, a line
+        each; an element's newest first (Click keeps them in a list it
+        prepends to), the router's in registration order."""
+        names = self.names(element)
+        if element is not None:
+            names.reverse()
+        return "".join(f"{n}\t{self._table(element)[n].flags()}\n" for n in names)
 
     def read(self, element, name, param: str | None = None) -> str:
         h = self.find(element, name)
