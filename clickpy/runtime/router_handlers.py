@@ -22,17 +22,21 @@ def _ports_text(router, e) -> str:
                    key=lambda c: (c.to_element, c.to_port, c.from_element, c.from_port))
     lines = [f"{e.ninputs} input{'' if e.ninputs == 1 else 's'}"]
     for port in range(e.ninputs):
-        mode = ("push" if e.input_is_push(port) else "pull") + ("~" if ins[port] == AGNOSTIC else "")
+        mode = _mode(e.input_is_push(port), ins[port])
         peers = [f"{names[c.from_element]} [{c.from_port}]"
                  for c in conns if c.to_element == i and c.to_port == port]
         lines.append(f"{mode}\t-\t" + ", ".join(peers))
     lines.append(f"{e.noutputs} output{'' if e.noutputs == 1 else 's'}")
     for port in range(e.noutputs):
-        mode = ("push" if e.output_is_push(port) else "pull") + ("~" if outs[port] == AGNOSTIC else "")
+        mode = _mode(e.output_is_push(port), outs[port])
         peers = [f"[{c.to_port}] {names[c.to_element]}"
                  for c in conns if c.from_element == i and c.from_port == port]
         lines.append(f"{mode}\t-\t" + ", ".join(peers))
     return "\n".join(lines) + "\n"
+
+
+def _mode(push: bool, declared) -> str:
+    return ("push" if push else "pull") + ("~" if declared == AGNOSTIC else "")
 
 
 def add_element_handlers(router, e):
