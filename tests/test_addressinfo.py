@@ -1,6 +1,6 @@
 """test_addressinfo -- AddressInfo names in address arguments."""
 import pytest
-from runtime_util import router
+from harness import config_error, router
 
 from clickpy.errors import ClickError
 from clickpy.runtime.args import EtherAddress, IPAddress, IPPrefix
@@ -45,8 +45,6 @@ def test_names_belong_to_their_router():
 
 
 def test_bad_addressinfo_argument_names_the_element():
-    with pytest.raises(ClickError) as e:
-        router("a :: AddressInfo(eth0 10.0.0.1.5);")
-    assert e.value.messages == [
+    assert config_error("a :: AddressInfo(eth0 10.0.0.1.5);") == [
         "test.click:1: While configuring 'a :: AddressInfo':",
         "  '10.0.0.1.5' is not an IP address, prefix or Ethernet address"]

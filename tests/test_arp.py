@@ -2,35 +2,22 @@
 from __future__ import annotations
 
 import pytest
+from harness import Chain, at, click_error
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from runtime_util import simulated_time
 from scapy.layers.inet import IP, UDP
 from scapy.layers.l2 import ARP, Ether
 from scapy.packet import Raw
-from test_ether import Graph
 
 import clickpy
-from clickpy.errors import ClickError
-from clickpy.runtime import clock
 from clickpy.runtime.handlers import HandlerError
 
-SIM_START = 1_000_000_000 * 10**9
+pytestmark = pytest.mark.usefixtures("simtime")     # ARP timing runs on the simulated clock
+
 ME_IP, ME_ETH = "10.0.0.1", "00:00:c0:ae:67:ef"
 PEER_IP, PEER_ETH = "10.0.0.2", "00:11:22:33:44:55"
 BCAST = "ff:ff:ff:ff:ff:ff"
 VLAN_TCI = 20
-
-
-@pytest.fixture(autouse=True)
-def simtime():
-    with simulated_time():
-        yield
-
-
-def at(seconds):
-    """Moves the simulated clock to SIM_START + seconds (to the millisecond)."""
-    clock.use_simulated_time(True, SIM_START + round(seconds * 1000) * 1000000)
 
 
 def query(tpa, spa=PEER_IP, sha=PEER_ETH, **kw):
@@ -66,7 +53,7 @@ def responder(conf, outputs=2):
     text = f"Idle -> e :: ARPResponder({conf}) -> [0]s :: Rec;"
     if outputs == 2:
         text += " e[1] -> [1]s;"
-    return Graph(text)
+    return Chain(text=text, sink="s")
 
 
 def test_responder_answers_own_and_proxy_addresses():
@@ -77,7 +64,7 @@ def test_responder_answers_own_and_proxy_addresses():
     def answer(q, eth):
         return bytes(Ether(src=eth, dst=q.hwsrc) / ARP(op=2, hwsrc=eth, psrc=q.pdst,
                                                        hwdst=q.hwsrc, pdst=q.psrc))
-    assert [(p, d) for p, d, _, _ in g.records] == [
+    assert [(r.port, r.data) for r in g.records()] == [
         (0, answer(q1[ARP], ME_ETH)), (0, answer(q2[ARP], ME_ETH)),
         (0, answer(q3[ARP], "02:00:00:00:00:08")), (1, bytes(miss))]
     assert g.read("e.table") == ("10.0.0.1/32 00-00-C0-AE-67-EF\n"
@@ -91,10 +78,10 @@ def test_responder_passes_non_queries_and_short_packets():
                  bytes(query(ME_IP, ptype=0x86DD)), bytes(query(ME_IP, hwtype=6)),
                  bytes(Ether() / ip_packet())]
     g.push(*not_query)
-    assert g.got(1) == not_query and g.got(0) == []
+    assert g.out(1) == not_query and g.out(0) == []
     g = responder(f"{ME_IP} {ME_ETH}", outputs=1)
     g.push(*not_query)
-    assert g.records == []
+    assert g.records() == []
 
 
 def test_responder_more_specific_prefix_first_and_duplicates(capsys):
@@ -124,14 +111,15 @@ def test_responder_copies_annotations():
     p.set_anno(VLAN_TCI, b"\x20\x05")
     p.timestamp_ns = 12345
     g.push(p)
-    port, _, _, anno = g.records[0]
+    rec = g.records()[0]
+    port, anno = rec.port, rec.anno
     assert port == 0 and anno[VLAN_TCI:VLAN_TCI + 2] == b"\x20\x05"
 
 
 def test_responder_addressinfo_names():
-    g = Graph("AddressInfo(me 10.0.0.1/24 00:00:c0:ae:67:ef);"
-              "Idle -> a :: ARPResponder(me) -> s :: Rec;"
-              "Idle -> b :: ARPResponder(me:ipnet me:eth) -> [1]s;")
+    g = Chain(text="AddressInfo(me 10.0.0.1/24 00:00:c0:ae:67:ef);"
+              "Idle -> a :: ARPResponder(me) -> out :: Rec;"
+              "Idle -> b :: ARPResponder(me:ipnet me:eth) -> [1]out;")
     assert g.read("a.table") == "10.0.0.1/32 00-00-C0-AE-67-EF\n"
     assert g.read("b.table") == "10.0.0.0/24 00-00-C0-AE-67-EF\n"
 
@@ -143,9 +131,7 @@ def test_responder_addressinfo_names():
     ("10.0.0.1 1:1:1:1:1:1, 10.0.0.2 zz", "argument 1: expected IP/MASK ETH"),
 ])
 def test_responder_argument_errors(conf, reason):
-    with pytest.raises(ClickError) as info:
-        responder(conf)
-    text = str(info.value)
+    text = str(click_error(responder, conf))
     assert "While configuring 'e :: ARPResponder'" in text and reason in text
 
 
@@ -155,23 +141,23 @@ def querier(conf=f"{ME_IP}/24, {ME_ETH}", outputs=2, extra=""):
     text = f"Idle -> [0]e :: ARPQuerier({conf}) -> [0]s :: Rec; Idle -> [1]e; {extra}"
     if outputs == 2:
         text += " e[1] -> [1]s;"
-    return Graph(text)
+    return Chain(text=text, sink="s")        # s: an argument test names it as a TABLE
 
 
 def test_query_then_reply_releases_queued_packets_in_order():
     g = querier()
     g.push(annotated(n=1), annotated(n=2), annotated(n=3))
-    assert [(p, d) for p, d, _, _ in g.records] == [(1, our_query(PEER_IP))]
+    assert [(r.port, r.data) for r in g.records()] == [(1, our_query(PEER_IP))]
     assert g.read("e.length") == "3" and g.read("e.queries") == "1"
     assert g.read("e.table") == "10.0.0.2 0 FF-FF-FF-FF-FF-FF 0.000000\n"
     at(0.25)
     g.push(bytes(reply()), port=1)
-    assert g.got(0) == [framed(n=1), framed(n=2), framed(n=3)]
+    assert g.out(0) == [framed(n=1), framed(n=2), framed(n=3)]
     assert g.read("e.length") == "0" and g.read("e.responses") == "1"
     at(1.5)
     assert g.read("e.table") == "10.0.0.2 1 00-11-22-33-44-55 1.250000\n"
     g.push(annotated(n=4))
-    assert g.got(0)[-1] == framed(n=4) and g.read("e.queries") == "1"
+    assert g.out(0)[-1] == framed(n=4) and g.read("e.queries") == "1"
     assert g.read("e.stats") == "0 packets killed\n1 ARP queries sent\n"
 
 
@@ -179,7 +165,7 @@ def test_queries_share_output_0_without_output_1():
     g = querier(outputs=1)
     g.push(annotated(n=1))
     g.push(bytes(reply()), port=1)
-    assert g.got(0) == [our_query(PEER_IP), framed(n=1)]
+    assert g.out(0) == [our_query(PEER_IP), framed(n=1)]
 
 
 def test_query_rate_limit_and_backoff():
@@ -203,7 +189,7 @@ def test_broadcast_multicast_and_zero_destinations(capsys):
     g = querier()
     g.push(annotated("10.0.0.255"), annotated("255.255.255.255"), annotated("224.1.130.7"),
            annotated("0.0.0.0"), annotated("0.0.0.0"))
-    assert g.got(0) == [framed("10.0.0.255", eth=BCAST), framed("255.255.255.255", eth=BCAST),
+    assert g.out(0) == [framed("10.0.0.255", eth=BCAST), framed("255.255.255.255", eth=BCAST),
                         framed("224.1.130.7", eth="01:00:5e:01:82:07")]
     assert g.read("e.drops") == "2"
     assert capsys.readouterr().err == ("e :: ARPQuerier: would query for 0.0.0.0; "
@@ -218,7 +204,7 @@ def test_next_hop_annotation_decides():
     g = querier()
     g.push(bytes(reply(spa="10.0.0.254", sha="02:00:00:00:00:fe")), port=1)
     g.push(annotated("8.8.8.8", next_hop="10.0.0.254"))
-    assert g.got(0) == [framed("8.8.8.8", eth="02:00:00:00:00:fe")]
+    assert g.out(0) == [framed("8.8.8.8", eth="02:00:00:00:00:fe")]
 
 
 def test_replies_must_be_arp_replies_from_unicast():
@@ -226,7 +212,7 @@ def test_replies_must_be_arp_replies_from_unicast():
     g.push(annotated())
     bad = [bytes(query(ME_IP)), bytes(reply(sha="01:00:5e:00:00:01")), bytes(reply())[:41]]
     g.push(*bad, port=1)
-    assert g.got(0) == [] and g.read("e.responses") == "2"
+    assert g.out(0) == [] and g.read("e.responses") == "2"
 
 
 def test_entries_expire_and_polls_renew():
@@ -234,21 +220,21 @@ def test_entries_expire_and_polls_renew():
     g.push(bytes(reply()), port=1)
     at(4)
     g.push(annotated(n=1))
-    assert g.got() == [framed(n=1)]
+    assert g.out(None) == [framed(n=1)]
     at(6)                                       # past POLL_TIMEOUT: unicast renewal query
     g.push(annotated(n=2))
-    assert [(p, d) for p, d, _, _ in g.records[1:]] == [(1, our_query(PEER_IP, PEER_ETH)),
+    assert [(r.port, r.data) for r in g.records()[1:]] == [(1, our_query(PEER_IP, PEER_ETH)),
                                                         (0, framed(n=2))]
     at(10.001)                                  # expired: queue and query again
     g.push(annotated(n=3))
-    assert g.got()[-1] == our_query(PEER_IP) and g.read("e.length") == "1"
+    assert g.out(None)[-1] == our_query(PEER_IP) and g.read("e.length") == "1"
     # as in Click, the stale entry is kept just short of expiring while queried
     assert g.read("e.table") == "10.0.0.2 1 00-11-22-33-44-55 10.000000\n"
     g = querier(f"{ME_IP}/24, {ME_ETH}, BROADCAST_POLL true, POLL_TIMEOUT 1s")
     g.push(bytes(reply()), port=1)
     at(10.001 + 2)
     g.push(annotated())
-    assert g.got(1) == [our_query(PEER_IP)]
+    assert g.out(1) == [our_query(PEER_IP)]
 
 
 def test_expiry_timer_kills_waiting_packets():
@@ -265,14 +251,14 @@ def test_capacities():
     g.push(annotated(n=1), annotated(n=2), annotated(n=3))
     assert g.read("e.length") == "2"
     g.push(bytes(reply()), port=1)
-    assert g.got(0) == [framed(n=1), framed(n=2)]
+    assert g.out(0) == [framed(n=1), framed(n=2)]
     g = querier(f"{ME_IP}/24, {ME_ETH}, CAPACITY 4")
     for n in range(5):
         g.push(annotated(n=n))
     # the fifth packet overflows: slimmed to CAPACITY - CAPACITY / 2, itself included
     assert g.read("e.length") == "2"
     g.push(bytes(reply()), port=1)
-    assert g.got(0) == [framed(n=n) for n in (3, 4)]
+    assert g.out(0) == [framed(n=n) for n in (3, 4)]
     assert g.read("e.stats") == "3 packets killed\n1 ARP queries sent\n"
     g = querier(f"{ME_IP}/24, {ME_ETH}, ENTRY_CAPACITY 2")
     for last in (2, 3, 4):
@@ -290,7 +276,7 @@ def test_table_handlers_insert_delete_clear():
     assert g.read("e.table") == ("10.0.0.8 1 02-00-00-00-00-08 0.500000\n"
                                  "10.0.0.9 1 02-00-00-00-00-99 0.000000\n")
     g.push(annotated("10.0.0.9"))
-    assert g.got(0) == [framed("10.0.0.9", eth="02:00:00:00:00:99")]
+    assert g.out(0) == [framed("10.0.0.9", eth="02:00:00:00:00:99")]
     g.write("e.delete", "10.0.0.9")
     assert "10.0.0.9 0 FF-FF-FF-FF-FF-FF" in g.read("e.table")
     assert g.read("e.count") == "2"
@@ -309,16 +295,16 @@ def test_table_handlers_insert_delete_clear():
 
 
 def test_shared_arptable():
-    g = Graph("t :: ARPTable(TIMEOUT 1min);"
-              f"Idle -> [0]a :: ARPQuerier({ME_IP}, {ME_ETH}, TABLE t) -> [0]s :: Rec;"
+    g = Chain(text="t :: ARPTable(TIMEOUT 1min);"
+              f"Idle -> [0]a :: ARPQuerier({ME_IP}, {ME_ETH}, TABLE t) -> [0]out :: Rec;"
               "Idle -> [1]a;"
-              f"Idle -> [0]b :: ARPQuerier(10.0.0.3, 02:00:00:00:00:03, TABLE t) -> [1]s;"
+              f"Idle -> [0]b :: ARPQuerier(10.0.0.3, 02:00:00:00:00:03, TABLE t) -> [1]out;"
               "Idle -> [1]b;"
-              f"Idle -> [0]c :: ARPQuerier(10.0.0.4, 02:00:00:00:00:04, TABLE b) -> [2]s;"
+              f"Idle -> [0]c :: ARPQuerier(10.0.0.4, 02:00:00:00:00:04, TABLE b) -> [2]out;"
               "Idle -> [1]c;")
     g.push(bytes(reply()), into="a", port=1)
     g.push(annotated(), into="b")
-    assert g.got(1) == [bytes(Ether(src="02:00:00:00:00:03", dst=PEER_ETH)
+    assert g.out(1) == [bytes(Ether(src="02:00:00:00:00:03", dst=PEER_ETH)
                               / ip_packet())]
     assert g.read("t.count") == "1" and g.read("c.count") == "1"
     g.write("t.insert", "10.0.0.5 02:00:00:00:00:05")
@@ -329,11 +315,11 @@ def test_shared_arptable():
 
 
 def test_one_argument_form_with_addressinfo():
-    g = Graph("AddressInfo(me 10.0.0.1/24 00:00:c0:ae:67:ef);"
-              "Idle -> [0]e :: ARPQuerier(me) -> s :: Rec; Idle -> [1]e;")
+    g = Chain(text="AddressInfo(me 10.0.0.1/24 00:00:c0:ae:67:ef);"
+              "Idle -> [0]e :: ARPQuerier(me) -> out :: Rec; Idle -> [1]e;")
     assert g.read("e.ipaddr") == "10.0.0.1" and g.read("e.broadcast") == "10.0.0.255"
     g.push(annotated())
-    assert g.got() == [our_query(PEER_IP)]
+    assert g.out() == [our_query(PEER_IP)]
 
 
 @pytest.mark.parametrize("conf, reason", [
@@ -346,9 +332,7 @@ def test_one_argument_form_with_addressinfo():
     ("10.0.0.1, 0:1:2:3:4:5, TIMEOUT forever", "TIMEOUT:"),
 ])
 def test_querier_argument_errors(conf, reason):
-    with pytest.raises(ClickError) as info:
-        querier(conf)
-    text = str(info.value)
+    text = str(click_error(querier, conf))
     assert "While configuring 'e :: ARPQuerier'" in text and reason in text
 
 
@@ -361,10 +345,10 @@ def test_handlers_missing_raise():
 # -- ARPPrint --------------------------------------------------------------------------------
 
 def test_arpprint_lines(capsys):
-    g = Graph(f"Idle -> [0]q :: ARPQuerier({ME_IP}/24, {ME_ETH}) -> [0]s :: Rec; Idle -> [1]q;"
-              f"q[1] -> p :: ARPPrint(out) -> [1]s;"
+    g = Chain(text=f"Idle -> [0]q :: ARPQuerier({ME_IP}/24, {ME_ETH}) -> [0]out :: Rec; Idle -> [1]q;"
+              f"q[1] -> p :: ARPPrint(out) -> [1]out;"
               f"Idle -> r :: ARPResponder({ME_IP} {ME_ETH}) -> ARPPrint(TIMESTAMP false, "
-              f"ETHER true) -> [2]s;")
+              f"ETHER true) -> [2]out;")
     pkt = annotated()
     pkt.timestamp_ns = 1_500_000_000
     g.push(pkt, into="q")
@@ -373,7 +357,7 @@ def test_arpprint_lines(capsys):
     assert err == ("out: 1.500000: arp who-has 10.0.0.2 tell 10.0.0.1\n"
                    "00-00-C0-AE-67-EF > 00-11-22-33-44-55: arp reply 10.0.0.1 is-at "
                    "00-00-C0-AE-67-EF\n")
-    assert len(g.got(1)) == 1 and len(g.got(2)) == 1
+    assert len(g.out(1)) == 1 and len(g.out(2)) == 1
 
 
 @pytest.mark.parametrize("arp, text", [
@@ -394,7 +378,7 @@ def test_arpprint_lines(capsys):
      "trailer-arp reply 1.2.3.4 is-at 00-00-00-00-00-01"),
 ])
 def test_arpprint_operations(capsys, arp, text):
-    g = Graph("Idle -> e :: ARPPrint(TIMESTAMP false) -> s :: Rec;")
+    g = Chain(text="Idle -> e :: ARPPrint(TIMESTAMP false) -> out :: Rec;")
     patch = None
     if isinstance(arp, tuple):
         arp, at_offset, value = arp
@@ -409,7 +393,7 @@ def test_arpprint_operations(capsys, arp, text):
 
 
 def test_arpprint_silent_cases(capsys, tmp_path):
-    g = Graph("Idle -> e :: ARPPrint(x, TIMESTAMP false) -> s :: Rec;")
+    g = Chain(text="Idle -> e :: ARPPrint(x, TIMESTAMP false) -> out :: Rec;")
     unmarked = clickpy.Packet(bytes(Ether() / ARP()))
     ipv6 = clickpy.Packet(bytes(Ether() / ARP(ptype=0x86DD)))
     ipv6.set_network_header(14, 28)
@@ -417,12 +401,12 @@ def test_arpprint_silent_cases(capsys, tmp_path):
     short.set_network_header(14, 6)
     g.push(unmarked, ipv6, short)
     assert capsys.readouterr().err == "x: truncated-arp (6)\n"
-    assert len(g.got()) == 3
+    assert len(g.out()) == 3
     g.write("e.active", "false")
     g.push(short.clone() if False else clickpy.Packet(b""))
     assert g.read("e.active") == "false"
     out = tmp_path / "arp.txt"
-    g = Graph(f"Idle -> e :: ARPPrint(TIMESTAMP false, OUTFILE {out}) -> s :: Rec;")
+    g = Chain(text=f"Idle -> e :: ARPPrint(TIMESTAMP false, OUTFILE {out}) -> out :: Rec;")
     p = clickpy.Packet(bytes(Ether() / ARP(op=2, psrc="1.2.3.4", hwsrc="0:0:0:0:0:1")))
     p.set_network_header(14, 28)
     g.push(p)
@@ -458,9 +442,9 @@ def test_fuzz_arp_elements(packets, ports, hops):
         _FUZZ["q"] = querier(f"{ME_IP}/24, {ME_ETH}, CAPACITY 8")
         _FUZZ["r"] = responder(f"10.0.0.0/29 {ME_ETH}")
     q, r = _FUZZ["q"], _FUZZ["r"]
-    before = len(r.records)
+    before = len(r.records())
     r.push(*packets)
-    assert len(r.records) - before == len(packets)      # every packet answered or passed
+    assert len(r.records()) - before == len(packets)      # every packet answered or passed
     for data, port, hop in zip(packets, ports, hops, strict=False):
         if port == 0:
             p = clickpy.Packet(data)

@@ -1,13 +1,12 @@
 """test_classifier -- Classifier: OFFSET/VALUE%MASK patterns, the program listing, errors."""
 import pytest
+from harness import click_error, router
 from scapy.layers.inet import IP, TCP, UDP
 from scapy.layers.l2 import ARP, Ether
 
 import clickpy
 from clickpy.elements.standard.classification.pattern import parse_classifier
 from clickpy.elements.standard.classification.tree import ClassTree
-from clickpy.errors import ClickError
-from tests.runtime_util import router
 
 
 class Sorter:
@@ -131,15 +130,11 @@ def test_switch_runs_match_chains():
     ("12/0800 junk", "pattern 0: expected a digit"),
 ])
 def test_pattern_errors(pattern, reason):
-    with pytest.raises(ClickError) as e:
-        router(f"Idle -> x :: Classifier({pattern}) -> Discard;")
-    text = "\n".join(e.value.messages) if hasattr(e.value, "messages") else str(e.value)
+    text = str(click_error(router, f"Idle -> x :: Classifier({pattern}) -> Discard;"))
     assert "While configuring 'x :: Classifier':" in text
     assert reason in text
 
 
 def test_outputs_must_match_patterns():
-    with pytest.raises(ClickError) as e:
-        router("Idle -> x :: Classifier(12/0800, -) -> Discard;")
-    text = "\n".join(getattr(e.value, "messages", [str(e.value)]))
+    text = str(click_error(router, "Idle -> x :: Classifier(12/0800, -) -> Discard;"))
     assert "need 1 arguments, one per output port" in text

@@ -1,30 +1,23 @@
 """test_control -- ControlSocket protocol 1.3 end to end over loopback TCP and Unix sockets"""
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import warnings
-from pathlib import Path
 
+import harness
 import pytest
+from harness import cli, cli_process
 
 from clickpy.control.client import ControlClient, ControlError, parse_address
 from clickpy.control.protocol import BLOCKED, DONE, IDLE, Session
-from clickpy.errors import ClickError, printable, printable_bytes
+from clickpy.errors import printable, printable_bytes
 from clickpy.runtime.fdwatch import READ, FdWatcher
-from clickpy.runtime.router import Router
 
-ROOT = Path(__file__).resolve().parents[1]
 COUNT5 = "InfiniteSource(LIMIT 5) -> c :: Counter -> Discard;"
 TCP = "cs :: ControlSocket(TCP, 0);"
-
-
-def make_router(text: str) -> Router:
-    return Router.from_text(text, filename="test.click")
 
 
 def address(router):
@@ -47,7 +40,7 @@ def serve(router_or_text, body, stop="socket"):
     socket after body; "body" means body stops the router itself; "call"
     asks the driver directly (READONLY routers refuse ``stop``).
     """
-    router = make_router(router_or_text) if isinstance(router_or_text, str) else router_or_text
+    router = harness.router(router_or_text) if isinstance(router_or_text, str) else router_or_text
     result = {}
 
     def client():
@@ -190,7 +183,7 @@ def test_error_replies_have_clicks_codes_and_texts():
 
 
 def test_handler_errors_and_warnings():
-    router = make_router(TCP + COUNT5)
+    router = harness.router(TCP + COUNT5)
     c = router.element("c")
 
     def fail(value):
@@ -225,7 +218,7 @@ def test_handler_errors_and_warnings():
 
 
 def test_binary_data_readdata_writedata():
-    router = make_router(TCP + COUNT5)
+    router = harness.router(TCP + COUNT5)
     stored = []
     # handler text stands for the bytes on the wire (UTF-8 with surrogateescape)
     router.element("c").add_read_handler("echo", lambda p: p, param=True)
@@ -253,7 +246,7 @@ def test_binary_data_readdata_writedata():
 
 
 def test_readuntil_writeuntil():
-    router = make_router(TCP + COUNT5)
+    router = harness.router(TCP + COUNT5)
     stored = []
     router.element("c").add_read_handler("echo", lambda p: p, param=True)
     router.element("c").add_write_handler("store", stored.append)
@@ -338,7 +331,7 @@ def test_readonly_refuses_writes_with_530():
             r.send(line + b"\r\n")
             assert r.take(len(reply)) == reply, line
         r.close()
-    router = make_router("cs :: ControlSocket(TCP, 0, READONLY true);" + COUNT5)
+    router = harness.router("cs :: ControlSocket(TCP, 0, READONLY true);" + COUNT5)
     serve(router, body, stop="call")
     assert router.read("c.count") == "5"
 
@@ -406,7 +399,7 @@ def test_unix_socket(tmp_path):
     stale = socket.socket(socket.AF_UNIX)
     stale.bind(str(path))                               # a leftover from an earlier run
     stale.close()
-    router = make_router(f"cs :: ControlSocket(UNIX, {path});" + COUNT5)
+    router = harness.router(f"cs :: ControlSocket(UNIX, {path});" + COUNT5)
 
     def body(router):
         r = Raw(f"unix:{path}")
@@ -425,9 +418,8 @@ def test_unix_socket(tmp_path):
 def test_unix_socket_keeps_a_regular_file(tmp_path):
     path = tmp_path / "not-a-socket"
     path.write_text("data")
-    with pytest.raises(ClickError) as e:
-        make_router(f"cs :: ControlSocket(UNIX, {path});")
-    assert "bind: Address already in use" in str(e.value)
+    assert "bind: Address already in use" in str(
+        harness.click_error(harness.router, f"cs :: ControlSocket(UNIX, {path});"))
     assert path.read_text() == "data"
 
 
@@ -442,9 +434,7 @@ def test_configuration_errors():
         ("ControlSocket(TCP, 0, READONLY maybe)", "READONLY: expected boolean"),
         ("ControlSocket(TCP, 0, PROXY nope)", "PROXY: no element named 'nope'"),
     ]:
-        with pytest.raises(ClickError) as e:
-            make_router(config + ";")
-        assert reason in str(e.value), config
+        assert reason in str(harness.click_error(harness.router, config + ";")), config
 
 
 def test_port_in_use_fails_or_retries():
@@ -452,15 +442,14 @@ def test_port_in_use_fails_or_retries():
     busy.bind(("127.0.0.1", 0))
     busy.listen(1)
     port = busy.getsockname()[1]
-    with pytest.raises(ClickError) as e:
-        make_router(f"ControlSocket(TCP, {port});")
-    assert "bind: Address already in use" in str(e.value)
+    assert "bind: Address already in use" in str(
+        harness.click_error(harness.router, f"ControlSocket(TCP, {port});"))
     # "PORT+" moves on to the next free port
-    router = make_router(f"cs :: ControlSocket(TCP, {port}+);")
+    router = harness.router(f"cs :: ControlSocket(TCP, {port}+);")
     assert int(router.read("cs.port")) > port
     router.cleanup()
     # RETRIES: keeps trying once a second; here the port frees up in time
-    router = make_router(f"cs :: ControlSocket(TCP, {port}, RETRIES 3, RETRY_WARNINGS false);")
+    router = harness.router(f"cs :: ControlSocket(TCP, {port}, RETRIES 3, RETRY_WARNINGS false);")
     assert router.read("cs.port") == ""
 
     def body(router):
@@ -486,7 +475,7 @@ def test_verbose_reports_connections(capfd):
 
 
 def test_proxy_looks_handlers_up_on_the_proxy_element():
-    router = make_router("cs :: ControlSocket(TCP, 0, PROXY p); InfiniteSource(LIMIT 0) -> p :: Counter -> Discard;")
+    router = harness.router("cs :: ControlSocket(TCP, 0, PROXY p); InfiniteSource(LIMIT 0) -> p :: Counter -> Discard;")
     router.element("p").add_read_handler("x.count", lambda: "proxied")
 
     def body(router):
@@ -502,7 +491,7 @@ def test_proxy_looks_handlers_up_on_the_proxy_element():
 # -- pieces on their own --------------------------------------------------------
 
 def test_session_partial_input_without_sockets():
-    router = make_router(COUNT5)
+    router = harness.router(COUNT5)
     router.element("c").add_read_handler("echo", lambda p: p, param=True)
     s = Session(router)
     assert bytes(s.out) == b"Click::ControlSocket/1.3\r\n"
@@ -564,11 +553,6 @@ def test_element_manual_is_listed():
 
 # -- the clickpy command ----------------------------------------------------------
 
-def clickpy(*args, timeout=30):
-    return subprocess.run([sys.executable, "-m", "clickpy", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=timeout)
-
-
 def free_port() -> int:
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -593,53 +577,32 @@ def wait_for(addr, proc, seconds=20):
     raise AssertionError(f"nothing listens on {addr}")
 
 
-@pytest.fixture
-def running():
-    procs = []
-
-    def start(*args):
-        p = subprocess.Popen([sys.executable, "-m", "clickpy", "run", *args],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             cwd=ROOT)
-        procs.append(p)
-        return p
-    yield start
-    for p in procs:
-        if p.poll() is None:
-            p.send_signal(signal.SIGINT)
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-
-
 def test_clickpy_read_and_write_against_clickpy_run(running):
     port = free_port()
     proc = running("-p", str(port), "-e", COUNT5, "-h", "c.count")
     wait_for(("127.0.0.1", port), proc)
     where = f"127.0.0.1:{port}"
-    r = clickpy("read", where, "c.count")
+    r = cli("read", where, "c.count")
     assert (r.returncode, r.stdout, r.stderr) == (0, "5\n", "")
-    r = clickpy("read", str(port), "list")
+    r = cli("read", str(port), "list")
     assert (r.returncode, r.stdout) == (0, "3\nInfiniteSource@1\nc\nDiscard@3\n")
-    r = clickpy("write", where, "c.reset")
+    r = cli("write", where, "c.reset")
     assert (r.returncode, r.stdout, r.stderr) == (0, "", "")
-    assert clickpy("read", where, "c.count").stdout == "0\n"
-    r = clickpy("read", where, "c.nope")
+    assert cli("read", where, "c.count").stdout == "0\n"
+    r = cli("read", where, "c.nope")
     assert (r.returncode, r.stdout, r.stderr) == (1, "", "No handler named 'c.nope'\n")
-    r = clickpy("read", where, "nope.count")
+    r = cli("read", where, "nope.count")
     assert (r.returncode, r.stderr) == (1, "No element named 'nope'\n")
-    r = clickpy("write", where, "c.count", "3")
+    r = cli("write", where, "c.count", "3")
     assert (r.returncode, r.stderr) == (1, "Handler 'c.count' read-only\n")
-    r = clickpy("read", where, "c.count", "extra")
+    r = cli("read", where, "c.count", "extra")
     assert (r.returncode, r.stderr) == (
         1, "Read handler 'c.count' error:\nread handler 'c.count' does not take parameters\n")
-    r = clickpy("write", where, "stop")
+    r = cli("write", where, "stop")
     assert (r.returncode, r.stderr) == (0, "")
     out, err = proc.communicate(timeout=20)
     assert (proc.returncode, out, err) == (0, "0\n", "")
-    r = clickpy("read", where, "c.count")
+    r = cli("read", where, "c.count")
     assert r.returncode == 1 and "Connection refused" in r.stderr
 
 
@@ -647,9 +610,9 @@ def test_clickpy_run_unix_socket(running, tmp_path):
     path = tmp_path / "ctl"
     proc = running("-u", str(path), "-e", COUNT5)
     wait_for(str(path), proc)
-    r = clickpy("read", f"unix:{path}", "c.count")
+    r = cli("read", f"unix:{path}", "c.count")
     assert (r.returncode, r.stdout) == (0, "5\n")
-    assert clickpy("write", f"unix:{path}", "stop").returncode == 0
+    assert cli("write", f"unix:{path}", "stop").returncode == 0
     assert proc.wait(20) == 0
     assert not os.path.exists(path)
 
@@ -658,7 +621,7 @@ def test_clickpy_run_port_in_use_is_an_error():
     busy = socket.socket()
     busy.bind(("127.0.0.1", 0))
     busy.listen(1)
-    r = clickpy("run", "-p", str(busy.getsockname()[1]), "-e", COUNT5)
+    r = cli("run", "-p", str(busy.getsockname()[1]), "-e", COUNT5)
     busy.close()
     assert r.returncode == 1
     assert r.stderr == "ControlSocket: bind: Address already in use\n"
@@ -669,7 +632,7 @@ def test_clickpy_run_port_in_use_is_an_error():
 def test_a_line_without_end_is_refused_not_rescanned():
     """A client streaming far more than any command without a line end gets
     one error and the rest of that line is dropped; the session goes on."""
-    router = make_router(COUNT5)
+    router = harness.router(COUNT5)
     s = Session(router)
     s.out.clear()
     chunk = b"A" * 4096
@@ -687,7 +650,7 @@ def test_a_line_without_end_is_refused_not_rescanned():
 
 
 def test_line_end_search_does_not_restart_for_each_chunk():
-    router = make_router(COUNT5)
+    router = harness.router(COUNT5)
     s = Session(router)
     s.feed(b"READ ver")
     assert s.step() == BLOCKED and s.scanned == len(s.inbuf)
@@ -702,10 +665,8 @@ def _few_descriptors():
 
 def test_out_of_descriptors_the_listener_backs_off_and_says_so_once(running):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "clickpy", "run", "-p", str(port), "-e",
-                             "Idle -> Discard; DriverManager(wait 8s, stop)"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            preexec_fn=_few_descriptors)
+    proc = cli_process("run", "-p", str(port), "-e", "Idle -> Discard; DriverManager(wait 8s, stop)",
+                       preexec_fn=_few_descriptors)
     try:
         wait_for(("127.0.0.1", port), proc)
         clients = []
@@ -733,7 +694,7 @@ def test_out_of_descriptors_the_listener_backs_off_and_says_so_once(running):
 def test_listen_backlog_holds_a_burst_of_connects():
     """The kernel's queue for the listening socket (ss's Send-Q) is far above
     the 16 that made bursts of clients wait for SYN retries."""
-    router = make_router(COUNT5 + TCP)
+    router = harness.router(COUNT5 + TCP)
     try:
         port = int(router.read("cs.port"))
         out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True,

@@ -1,10 +1,8 @@
 """FromDump and ToDump: libpcap/pcapng reading, writing, errors, STOP, pull, timing."""
 import struct
-import subprocess
-import sys
 
 import pytest
-from runtime_util import run
+from harness import cli, run
 from scapy.layers.inet import ICMP, IP, UDP
 from scapy.layers.l2 import Ether
 from scapy.utils import rdpcap, wrpcap
@@ -136,8 +134,7 @@ def test_pcapng_big_endian(tmp_path):
 def test_malformed_files_fail_initialization(tmp_path, content, message):
     bad = tmp_path / "bad.pcap"
     bad.write_bytes(content)
-    res = subprocess.run([sys.executable, "-m", "clickpy", "run", "-e",
-                          f"FromDump({bad}) -> Discard;"], capture_output=True, text=True)
+    res = cli("run", "-e", f"FromDump({bad}) -> Discard;")
     assert res.returncode == 1
     assert f"While initializing 'FromDump@1 :: FromDump':\n  {bad}: {message}\n" in res.stderr
     assert "Traceback" not in res.stderr
@@ -238,29 +235,23 @@ def test_filepos_starts_mid_file(tmp_path):
                                     "MarkIPHeader -> ToIPSummaryDump(/dev/full)"])
 def test_a_full_disk_is_reported_once_and_fails_the_run(writer, limit):
     """Packets lost to a write error were silent (exit 0, no message)."""
-    r = subprocess.run([sys.executable, "-m", "clickpy", "run", "-e",
-                        f"InfiniteSource(LIMIT {limit}, STOP true) -> {writer}"],
-                       capture_output=True, text=True)
+    r = cli("run", "-e", f"InfiniteSource(LIMIT {limit}, STOP true) -> {writer}")
     name = writer.split("-> ")[-1]
     assert (r.returncode, r.stderr) == (1, f"{name}: No space left on device\n")
 
 
 def test_handler_and_flat_output_to_a_full_disk_fail_the_run():
-    base = [sys.executable, "-m", "clickpy", "run", "-e",
-            "InfiniteSource(LIMIT 3, STOP true) -> c :: Counter -> Discard"]
+    base = ["run", "-e", "InfiniteSource(LIMIT 3, STOP true) -> c :: Counter -> Discard"]
     with open("/dev/full", "w") as full:
-        r = subprocess.run(base + ["-h", "c.count"], stdout=full, stderr=subprocess.PIPE,
-                           text=True)
+        r = cli(*base, "-h", "c.count", stdout=full)
     assert (r.returncode, r.stderr) == (1, "standard output: No space left on device\n")
-    r = subprocess.run(base + ["-o", "/dev/full"], capture_output=True, text=True)
+    r = cli(*base, "-o", "/dev/full")
     assert (r.returncode, r.stderr) == (1, "/dev/full: No space left on device\n")
 
 
 def _fromdump(path, *handlers):
-    return subprocess.run([sys.executable, "-m", "clickpy", "run", "-e",
-                           f"FromDump({path}, STOP true) -> c :: Counter -> Discard",
-                           *[x for h in handlers for x in ("-h", h)]],
-                          capture_output=True, text=True)
+    return cli("run", "-e", f"FromDump({path}, STOP true) -> c :: Counter -> Discard",
+               *[x for h in handlers for x in ("-h", h)])
 
 
 @pytest.mark.parametrize("compress", ["gzip", "bz2"])
@@ -306,7 +297,5 @@ def test_fromdump_keeps_unknown_link_types(tmp_path):
     plain.write_bytes(bytes(data))
     r = _fromdump(plain, "c.count", "FromDump@1.encap")
     assert (r.returncode, r.stdout) == (0, "c.count:\n2\n\nFromDump@1.encap:\n#147\n\n")
-    r = subprocess.run([sys.executable, "-m", "clickpy", "run", "-e",
-                        f"FromDump({plain}, FORCE_IP true) -> Discard"],
-                       capture_output=True, text=True)
+    r = cli("run", "-e", f"FromDump({plain}, FORCE_IP true) -> Discard")
     assert r.stderr.splitlines()[1] == f"  {plain}: unknown linktype 147; can't force IP packets"

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from harness import Chain, click_error
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scapy.layers.inet import IP, UDP
 from scapy.layers.l2 import Ether
-from test_ether import Graph
 
 import clickpy
 from clickpy.errors import ClickError
@@ -19,8 +19,8 @@ SEC = 10**9
 def switch(conf="", ports=3):
     text = f"sw :: EtherSwitch({conf});"
     for i in range(ports):
-        text += f" Idle -> [{i}]sw[{i}] -> [{i}]s;" if i else " Idle -> [0]sw[0] -> [0]s :: Rec;"
-    return Graph(text)
+        text += f" Idle -> [{i}]sw[{i}] -> [{i}]out;" if i else " Idle -> [0]sw[0] -> [0]out :: Rec;"
+    return Chain(text=text)
 
 
 def frame(src, dst, n=0, ts=0):
@@ -34,7 +34,7 @@ def data(src, dst, n=0):
 
 
 def sent(g, start=0):
-    return [(port, d) for port, d, _, _ in g.records[start:]]
+    return [(r.port, r.data) for r in g.records()[start:]]
 
 
 def test_unknown_and_broadcast_flood_highest_port_first():
@@ -92,12 +92,10 @@ def test_clones_share_data_until_written():
 def test_short_frames_dropped_and_bad_arguments():
     g = switch()
     g.push(b"short", into="sw", port=0)
-    assert g.records == []
-    with pytest.raises(ClickError) as info:
-        switch("TIMEOUT never")
-    assert "While configuring 'sw :: EtherSwitch'" in str(info.value)
+    assert g.records() == []
+    assert "While configuring 'sw :: EtherSwitch'" in str(click_error(switch, "TIMEOUT never"))
     with pytest.raises(ClickError):
-        Graph("Idle -> sw :: EtherSwitch -> Discard;")      # needs two or more ports
+        Chain(text="Idle -> sw :: EtherSwitch -> Discard;")     # needs two or more ports
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -108,7 +106,7 @@ def test_short_frames_dropped_and_bad_arguments():
 def test_fuzz_etherswitch_accounting(frames):
     g = switch("TIMEOUT 100", ports=4)
     for port, raw, dst, src, ts in frames:
-        before = len(g.records)
+        before = len(g.records())
         if len(raw) % 3 == 0:
             p = clickpy.Packet(raw)             # junk, maybe shorter than a header
         else:

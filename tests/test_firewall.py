@@ -14,20 +14,17 @@ IP packets keep their order; ARP frames are checked separately.
 from __future__ import annotations
 
 import struct
-from pathlib import Path
 
 import pytest
-from runtime_util import simulated_time
+from harness import ROOT, run
 from scapy.layers.inet import ICMP, IP, TCP, UDP
 from scapy.layers.l2 import ARP, Ether
 from scapy.packet import Raw
 from scapy.utils import rdpcap, wrpcap
 
-from clickpy.runtime.router import Router
-
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-CONFIG = Path(__file__).resolve().parents[1] / "configs" / "firewall.click"
+CONFIG = ROOT / "configs" / "firewall.click"
 
 CLIENT, SERVER, OTHER = "10.0.0.9", "10.0.1.5", "10.0.2.5"     # SERVERS is 10.0.1.0/24
 C_MAC, S_MAC = "02:00:00:00:00:09", "02:00:00:00:00:05"
@@ -99,9 +96,7 @@ def run_firewall(tmp_path, frames, **defines):
     wrpcap(str(tmp_path / "in.pcap"), frames, linktype=1)
     names = {"IN": str(tmp_path / "in.pcap"), "OUT": str(tmp_path / "out.pcap")}
     names.update(defines)
-    with simulated_time():
-        r = Router.from_text(CONFIG.read_text(), names, filename=str(CONFIG))
-        r.run()
+    r = run(CONFIG.read_text(), names, filename=str(CONFIG))
     return r, [bytes(p) for p in rdpcap(names["OUT"])]
 
 

@@ -1,13 +1,10 @@
 """test_fragment -- IPFragmenter, IPReassembler and IPGWOptions byte for byte, fuzzed."""
 import pytest
+from harness import SIM_START, IPChain, as_packet, cli, click_error, fire_timers, simulated_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from runtime_util import simulated_time
 from scapy.layers.inet import IP, UDP, IPOption_LSRR, IPOption_NOP, IPOption_RR
 from scapy.packet import Raw
-from test_icmp import SIM_START, Chain, as_packet, fire_timers
-
-from clickpy.errors import ClickError
 
 ANNO_PARAMPROB = 17
 
@@ -51,7 +48,7 @@ def expected_fragments(raw, mtu, copied_options=b""):
                                        (3000, 1500), (9, 28)])
 def test_fragmenter_splits_like_rfc791(size, mtu):
     raw = big_udp(size)
-    c = Chain(f"e :: IPFragmenter({mtu})").push(raw)
+    c = IPChain(f"e :: IPFragmenter({mtu})", outputs=2).push(raw)
     if len(raw) <= mtu:
         assert c.out(0) == [raw]
         return
@@ -67,7 +64,7 @@ def test_fragmenter_copies_only_copied_options():
     lsrr = IPOption_LSRR(routers=["1.1.1.1", "2.2.2.2"], pointer=4)
     raw = big_udp(600, options=[IPOption_RR(routers=["0.0.0.0"] * 2), lsrr, IPOption_NOP()])
     lsrr_bytes = bytes(lsrr)
-    c = Chain("e :: IPFragmenter(256)").push(raw)
+    c = IPChain("e :: IPFragmenter(256)", outputs=2).push(raw)
     outs = c.out(0)
     copied = lsrr_bytes + b"\0" * (-len(lsrr_bytes) % 4)
     assert outs == expected_fragments(raw, 256, copied)
@@ -79,7 +76,7 @@ def test_fragmenter_annotations_and_link_header():
     p = as_packet(b"\xaa" * 14 + raw, offset=14)
     p.paint = 5
     p.timestamp_ns = 123
-    c = Chain("e :: IPFragmenter(200)").push(p)
+    c = IPChain("e :: IPFragmenter(200)", outputs=2).push(p)
     pkts = c.packets(0)
     frags = expected_fragments(raw, 200)
     assert bytes(pkts[0]) == b"\xaa" * 14 + frags[0]
@@ -89,27 +86,27 @@ def test_fragmenter_annotations_and_link_header():
 
 def test_fragmenter_fragment_of_a_fragment_keeps_mf():
     raw = big_udp(600, flags="MF", frag=100)
-    outs = Chain("e :: IPFragmenter(300)").push(raw).out(0)
+    outs = IPChain("e :: IPFragmenter(300)", outputs=2).push(raw).out(0)
     assert outs == expected_fragments(raw, 300)
     assert all(IP(x).flags.MF for x in outs)
 
 
 def test_fragmenter_df(capsys):
     raw = big_udp(1000, flags="DF")
-    c = Chain("e :: IPFragmenter(576)").push(*[raw] * 6)
+    c = IPChain("e :: IPFragmenter(576)", outputs=2).push(*[raw] * 6)
     assert c.out(0) == [] and c.out(1) == [raw] * 6 and c.read("e.drops") == "6"
     assert capsys.readouterr().err == "IPFragmenter(576) DF 10.0.0.2 10.0.1.2 len=1028\n" * 5
-    c = Chain("e :: IPFragmenter(576, HONOR_DF false)").push(raw)
+    c = IPChain("e :: IPFragmenter(576, HONOR_DF false)", outputs=2).push(raw)
     outs = c.out(0)
     new_id = IP(outs[0]).id
     plain = big_udp(1000, id=new_id)
     assert outs == expected_fragments(plain, 576)
     # DF packets that fit pass untouched
     small = big_udp(100, flags="DF")
-    assert Chain("e :: IPFragmenter(576)").push(small).out(0) == [small]
+    assert IPChain("e :: IPFragmenter(576)", outputs=2).push(small).out(0) == [small]
     # a DF packet needing fragmentation, then ICMP needfrag from output 1
-    c = Chain("e :: IPFragmenter(576)", out1=False,
-              extra=" e[1] -> ICMPError(18.26.4.24, unreachable, needfrag, PMTU 576) -> out1 :: Sink;")
+    c = IPChain("e :: IPFragmenter(576)",
+                extra=" e[1] -> ICMPError(18.26.4.24, unreachable, needfrag, PMTU 576) -> [1]out;")
     c.push(raw)
     (err,) = c.out(1)
     assert err[20] == 3 and err[21] == 4 and err[26:28] == (576).to_bytes(2, "big")
@@ -117,10 +114,8 @@ def test_fragmenter_df(capsys):
 
 @pytest.mark.parametrize("conf", ["", "7", "MTU -1", "576, HONOR_DF maybe", "576, HEADROOM x"])
 def test_fragmenter_argument_errors(conf):
-    with pytest.raises(ClickError) as info:
-        Chain(f"e :: IPFragmenter({conf})")
-    assert "While configuring 'e :: IPFragmenter'" in str(info.value) + "".join(
-        getattr(info.value, "errors", []) or [])
+    assert "While configuring 'e :: IPFragmenter'" in str(
+        click_error(IPChain, f"e :: IPFragmenter({conf})", outputs=2))
 
 
 # -- IPReassembler ------------------------------------------------------------------------
@@ -139,7 +134,7 @@ def test_reassembler_any_order(order):
     raw = big_udp(1000)
     frags = expected_fragments(raw, 300)
     assert len(frags) == 4
-    c = Chain("e :: IPReassembler").push(*reassembled(frags, order))
+    c = IPChain("e :: IPReassembler", outputs=2).push(*reassembled(frags, order))
     assert c.out(0) == [raw]
     assert dump_counts(c) == [4, 1, 0, 0]
     assert c.packets(0)[0].network_header_offset == 0
@@ -156,7 +151,7 @@ def test_reassembler_overlaps_and_duplicates():
         return bytes(f / Raw(data[off:off + size]))
     pieces = [frag(0, 400), frag(200, 400), frag(200, 400), frag(800, 208, False),
               frag(96, 800)]
-    c = Chain("e :: IPReassembler").push(*pieces)
+    c = IPChain("e :: IPReassembler", outputs=2).push(*pieces)
     assert c.out(0) == [raw]
 
 
@@ -174,7 +169,7 @@ def test_reassembler_passes_non_fragments_and_rejects_bad_ones():
            frag(flags=1, len=20),            # empty
            frag(flags=0, frag=8191),         # end past 65535
            frag(flags=1, len=500)]           # shorter than its length says
-    c = Chain("e :: IPReassembler").push(whole, *bad)
+    c = IPChain("e :: IPReassembler", outputs=2).push(whole, *bad)
     assert c.out(0) == [whole] and c.out(1) == []
     assert dump_counts(c) == [4, 0, 0, 4]
 
@@ -184,7 +179,7 @@ def test_reassembler_first_fragment_header_and_options():
     raw = big_udp(700, options=[lsrr, IPOption_RR(routers=["0.0.0.0"])])
     copied = bytes(lsrr) + b"\0" * (-len(bytes(lsrr)) % 4)
     frags = expected_fragments(raw, 256, copied)
-    c = Chain("e :: IPReassembler(MAX_MTU_ANNO 40)").push(*frags[::-1])
+    c = IPChain("e :: IPReassembler(MAX_MTU_ANNO 40)", outputs=2).push(*frags[::-1])
     assert c.out(0) == [raw]
     assert int.from_bytes(c.packets(0)[0].anno[40:42], "little") == max(map(len, frags))
 
@@ -193,10 +188,10 @@ def test_reassembler_timeout_under_simulated_time():
     raw = big_udp(1000)
     frags = expected_fragments(raw, 300)
     with simulated_time():
-        c = Chain("e :: IPReassembler(TIMEOUT 5s)")
+        c = IPChain("e :: IPReassembler(TIMEOUT 5s)", outputs=2)
         c.push(frags[0], frags[2])
         assert "10.0.0.2 > 10.0.1.2 proto 17 16962 (0,280) (560,840)" in c.read("e.dump")
-        fire_timers(c, 1)
+        fire_timers(c.router, 1)
         assert c.router.driver._next_timer() is None
     (partial,) = c.out(1)
     assert dump_counts(c) == [2, 0, 1, 0]
@@ -211,18 +206,18 @@ def test_reassembler_timeout_under_simulated_time():
 
 def test_reassembler_memory_limit():
     frags = [expected_fragments(big_udp(1000, id=i), 300)[0] for i in range(10)]
-    c = Chain("e :: IPReassembler(HIMEM 1000)")
+    c = IPChain("e :: IPReassembler(HIMEM 1000)", outputs=2)
     c.push(*frags)
     assert c.out(0) == [] and len(c.out(1)) >= 6
     counts = dump_counts(c)
     assert counts[0] == 10 and counts[2] == len(c.out(1))
-    c2 = Chain("e :: IPReassembler(HIMEM 1000)", out1=False).push(*frags)
+    c2 = IPChain("e :: IPReassembler(HIMEM 1000)").push(*frags)
     assert dump_counts(c2)[2] == counts[2]
 
 
 def test_fragment_then_reassemble_round_trip():
     raw = big_udp(5000, options=[IPOption_NOP()] * 4)
-    c = Chain("e :: IPFragmenter(576) -> r :: IPReassembler", out1=False)
+    c = IPChain("e :: IPFragmenter(576) -> r :: IPReassembler")
     c.push(raw)
     assert c.out(0) == [raw]
 
@@ -237,13 +232,13 @@ def with_options(opts, **kw):
 
 def test_gwoptions_record_route():
     raw = with_options([IPOption_RR(routers=["0.0.0.0"] * 3, pointer=4)])
-    c = Chain("e :: IPGWOptions(18.26.4.24)").push(raw)
+    c = IPChain("e :: IPGWOptions(18.26.4.24)", outputs=2).push(raw)
     want = IP(raw)
     want.options = [IPOption_RR(routers=["18.26.4.24", "0.0.0.0", "0.0.0.0"], pointer=8)]
     assert c.out(0) == [fixed(want)]
     full = with_options([IPOption_RR(routers=["1.1.1.1"], pointer=8)])
     none = with_options([])
-    c = Chain("e :: IPGWOptions(18.26.4.24)").push(full, none)
+    c = IPChain("e :: IPGWOptions(18.26.4.24)", outputs=2).push(full, none)
     assert c.out(0) == [full, none] and c.read("e.drops") == "0"
 
 
@@ -260,7 +255,7 @@ def test_gwoptions_timestamps(flag, addr):
     raw = nop_packet(opt)
     with simulated_time():
         clock.use_simulated_time(True, when)
-        c = Chain("e :: IPGWOptions(18.26.4.24, 1.2.3.4)").push(raw)
+        c = IPChain("e :: IPGWOptions(18.26.4.24, 1.2.3.4)", outputs=2).push(raw)
     (out,) = c.out(0)
     b = bytearray(raw)
     ms = ts_ms(when).to_bytes(4, "big")
@@ -279,13 +274,13 @@ def test_gwoptions_timestamps(flag, addr):
 
 def test_gwoptions_timestamp_overflow_and_errors():
     raw = nop_packet(bytes([68, 8, 9, 0x20, 0, 0, 0, 0]))     # full, overflow count 2
-    c = Chain("e :: IPGWOptions(18.26.4.24)").push(raw)
+    c = IPChain("e :: IPGWOptions(18.26.4.24)", outputs=2).push(raw)
     b = bytearray(raw)
     b[23] = 0x30
     assert c.out(0) == [fixed(IP(bytes(b)))]
     b[23] = 0xF0
     bad = fixed(IP(bytes(b)))
-    c = Chain("e :: IPGWOptions(18.26.4.24)").push(bad)
+    c = IPChain("e :: IPGWOptions(18.26.4.24)", outputs=2).push(bad)
     assert c.out(1) == [bad] and c.packets(1)[0].anno[ANNO_PARAMPROB] == 23
 
 
@@ -306,11 +301,11 @@ def nop_packet(opts):
 ])
 def test_gwoptions_parameter_problems(opts, where):
     raw = nop_packet(opts)
-    c = Chain("e :: IPGWOptions(18.26.4.24)").push(raw)
+    c = IPChain("e :: IPGWOptions(18.26.4.24)", outputs=2).push(raw)
     assert c.out(1) == [raw] and c.out(0) == []
     assert c.packets(1)[0].anno[ANNO_PARAMPROB] == where and c.read("e.drops") == "1"
-    c = Chain("e :: IPGWOptions(18.26.4.24)", out1=False,
-              extra=" e[1] -> ICMPError(18.26.4.24, parameterproblem) -> out1 :: Sink;")
+    c = IPChain("e :: IPGWOptions(18.26.4.24)",
+                extra=" e[1] -> ICMPError(18.26.4.24, parameterproblem) -> [1]out;")
     c.push(raw)
     (err,) = c.out(1)
     assert err[20] == 12 and err[24] == where
@@ -319,18 +314,16 @@ def test_gwoptions_parameter_problems(opts, where):
 def test_gwoptions_leaves_other_options_and_checks_first():
     # a good RR after a bad option: nothing is changed before the error
     raw = nop_packet(bytes([7, 7, 4, 0, 0, 0, 0, 7, 1]))
-    c = Chain("e :: IPGWOptions(18.26.4.24)").push(raw)
+    c = IPChain("e :: IPGWOptions(18.26.4.24)", outputs=2).push(raw)
     assert c.out(1) == [raw]
     lsrr = with_options([IPOption_LSRR(routers=["1.1.1.1"], pointer=4)])
-    assert Chain("e :: IPGWOptions(18.26.4.24)").push(lsrr).out(0) == [lsrr]
+    assert IPChain("e :: IPGWOptions(18.26.4.24)", outputs=2).push(lsrr).out(0) == [lsrr]
 
 
 @pytest.mark.parametrize("conf", ["", "1.2.3", "1.2.3.4, 5.6.7", "1.2.3.4, 5.6.7.8, 1"])
 def test_gwoptions_argument_errors(conf):
-    with pytest.raises(ClickError) as info:
-        Chain(f"e :: IPGWOptions({conf})")
-    assert "While configuring 'e :: IPGWOptions'" in str(info.value) + "".join(
-        getattr(info.value, "errors", []) or [])
+    assert "While configuring 'e :: IPGWOptions'" in str(
+        click_error(IPChain, f"e :: IPGWOptions({conf})", outputs=2))
 
 
 # -- fuzz ------------------------------------------------------------------------------------
@@ -340,7 +333,7 @@ _FUZZ = {}
 
 def _chain(name, conf):
     if name not in _FUZZ:
-        _FUZZ[name] = Chain(f"e :: {name}({conf})")
+        _FUZZ[name] = IPChain(f"e :: {name}({conf})", outputs=2)
     return _FUZZ[name]
 
 
@@ -377,13 +370,6 @@ def test_fuzz_fragment_elements(packets):
 
 # -- IPReassembler under attack and behind Strip (hardening) ------------------------------
 
-def _clickpy_run(*args, timeout=60):
-    import subprocess
-    import sys
-    return subprocess.run([sys.executable, "-m", "clickpy", "run", *args],
-                          capture_output=True, text=True, timeout=timeout)
-
-
 def test_reassembler_gives_up_a_datagram_with_too_many_holes(tmp_path):
     """Fragments every other 8-byte block, last first, open one more hole each,
     splitting the hole at the head of the list: past 32 holes the datagram is
@@ -399,9 +385,9 @@ def test_reassembler_gives_up_a_datagram_with_too_many_holes(tmp_path):
                       / f / Raw(bytes([k]) * 8))
     pcap = tmp_path / "holes.pcap"
     wrpcap(str(pcap), frames)
-    r = _clickpy_run("-e", f"FromDump({pcap}, STOP true) -> Strip(14) -> CheckIPHeader"
-                     " -> r :: IPReassembler -> c :: Counter -> Discard;"
-                     " r[1] -> f :: Counter -> Discard;", "-h", "r.dump", "-h", "f.count")
+    r = cli("run", "-e", f"FromDump({pcap}, STOP true) -> Strip(14) -> CheckIPHeader"
+            " -> r :: IPReassembler -> c :: Counter -> Discard;"
+            " r[1] -> f :: Counter -> Discard;", "-h", "r.dump", "-h", "f.count", timeout=60)
     assert r.returncode == 0, r.stderr
     out = r.stdout.splitlines()
     # the 32nd fragment would need a 33rd hole: that datagram fails (to output 1);
@@ -418,6 +404,6 @@ def test_reassembler_keeps_the_stripped_link_header():
     raw = big_udp(1000)
     frags = expected_fragments(raw, 300)
     eth = bytes.fromhex("000a0b0c0d0e" "000102030405" "0800")
-    c = Chain("s :: Strip(14) -> CheckIPHeader -> e :: IPReassembler -> Unstrip(14)")
+    c = IPChain("s :: Strip(14) -> CheckIPHeader -> e :: IPReassembler -> Unstrip(14)", outputs=2)
     c.push(*[eth + f for f in frags[::-1]], into="s")
     assert c.out(0) == [eth + raw]

@@ -1,87 +1,15 @@
 """test_icmp -- ICMPError, ICMPPingResponder, ICMPPingSource, CheckICMPHeader byte for byte."""
 import pytest
+from harness import IPChain, as_packet, at, click_error, fire_timers, run, simulated_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from runtime_util import run, simulated_time
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_LSRR, IPOption_NOP
 from scapy.packet import Raw
 
 import clickpy
-from clickpy.errors import ClickError
-from clickpy.graph.registry import default_registry
-from clickpy.graph.spec import ElementSpec
-from clickpy.runtime import clock
 from clickpy.runtime.handlers import HandlerError
-from clickpy.runtime.router import Router
 
 ANNO_PARAMPROB, ANNO_FIX_IP_SRC = 17, 18
-SIM_START = 1_000_000_000 * 10**9
-
-
-class Sink(clickpy.Element):
-    """Keeps every packet pushed to it."""
-    port_count = "1/0"
-    processing = "h/h"
-
-    def push(self, port, packet):
-        self.seen = getattr(self, "seen", [])
-        self.seen.append(packet)
-
-
-def registry():
-    reg = default_registry().copy()
-    reg.add(ElementSpec(name="Sink", port_count="1/0", processing="h/h", runnable=True,
-                        python=True))
-    reg.classes["Sink"] = Sink
-    return reg
-
-
-class Chain:
-    """``InfiniteSource(ACTIVE false) -> BODY -> out0`` (and ``e[1] -> out1``),
-    fed by ``push`` into element ``e`` (or ``into``); nothing runs on its own."""
-
-    def __init__(self, body, out1=True, extra="", source=True):
-        text = f"{'InfiniteSource(ACTIVE false) -> ' if source else ''}{body} -> out0 :: Sink;"
-        if out1:
-            text += " e[1] -> out1 :: Sink;"
-        text += extra
-        self.router = Router.from_text(text, filename="<expr>", registry=registry())
-
-    def element(self, name):
-        return self.router.element(name)
-
-    def push(self, *packets, into="e", port=0):
-        e = self.element(into)
-        for data in packets:
-            e.push(port, as_packet(data))
-        return self
-
-    def out(self, port=0):
-        return [bytes(p) for p in self.packets(port)]
-
-    def packets(self, port=0):
-        sink = self.element(f"out{port}")
-        return getattr(sink, "seen", []) if sink is not None else []
-
-    def read(self, handler):
-        return self.router.read(handler)
-
-    def write(self, handler, value=""):
-        return self.router.write(handler, value)
-
-
-def as_packet(data, offset=0):
-    """A clickpy packet with network and transport header annotations (as
-    CheckIPHeader leaves them) when the bytes from ``offset`` look like IPv4."""
-    if isinstance(data, clickpy.Packet):
-        return data
-    raw = bytes(data)
-    p = clickpy.Packet(raw)
-    if len(raw) >= offset + 20 and raw[offset] >> 4 == 4:
-        hlen = (raw[offset] & 15) * 4
-        if 20 <= hlen and offset + hlen <= len(raw):
-            p.set_network_header(offset, hlen)
-    return p
 
 
 def udp_packet(**kw):
@@ -112,7 +40,7 @@ def expected_error(orig, out, icmp_type, code, quote=None, src="18.26.4.24", **i
 ])
 def test_icmperror_types_and_codes_byte_for_byte(conf, icmp_type, code):
     orig = udp_packet()
-    c = Chain(f"e :: ICMPError(18.26.4.24, {conf})", out1=False).push(orig)
+    c = IPChain(f"e :: ICMPError(18.26.4.24, {conf})").push(orig)
     (out,) = c.out(0)
     assert out == expected_error(orig, out, icmp_type, code)
     assert IP(out).ttl == 200 and IP(out).tos == 0
@@ -124,7 +52,7 @@ def test_icmperror_types_and_codes_byte_for_byte(conf, icmp_type, code):
 
 
 def test_icmperror_ip_ids_count_up():
-    c = Chain("e :: ICMPError(1.2.3.4, unreachable)", out1=False)
+    c = IPChain("e :: ICMPError(1.2.3.4, unreachable)")
     c.push(udp_packet(), udp_packet())
     a, b = (IP(x).id for x in c.out(0))
     assert b == (a + 1) & 0xFFFF
@@ -134,7 +62,7 @@ def test_icmperror_parameter_problem_pointer_from_annotation():
     orig = udp_packet()
     p = as_packet(orig)
     p.set_anno(ANNO_PARAMPROB, bytes([22]))
-    c = Chain("e :: ICMPError(18.26.4.24, parameterproblem)", out1=False).push(p)
+    c = IPChain("e :: ICMPError(18.26.4.24, parameterproblem)").push(p)
     (out,) = c.out(0)
     assert out == expected_error(orig, out, 12, 0, ptr=22)
 
@@ -143,14 +71,14 @@ def test_icmperror_redirect_gateway_from_dst_annotation():
     orig = udp_packet()
     p = as_packet(orig)
     p.dst_ip = "10.0.0.254"
-    c = Chain("e :: ICMPError(18.26.4.24, redirect, host)", out1=False).push(p)
+    c = IPChain("e :: ICMPError(18.26.4.24, redirect, host)").push(p)
     (out,) = c.out(0)
     assert out == expected_error(orig, out, 5, 1, gw="10.0.0.254")
 
 
 def test_icmperror_needfrag_carries_pmtu():
     orig = udp_packet(flags="DF")
-    c = Chain("e :: ICMPError(18.26.4.24, unreachable, needfrag, PMTU 1400)", out1=False)
+    c = IPChain("e :: ICMPError(18.26.4.24, unreachable, needfrag, PMTU 1400)")
     (out,) = c.push(orig).out(0)
     assert out == expected_error(orig, out, 3, 4, nexthopmtu=1400)
     assert c.read("e.pmtu") == "1400"
@@ -161,10 +89,10 @@ def test_icmperror_needfrag_carries_pmtu():
 
 def test_icmperror_quotes_as_much_as_mtu_allows():
     orig = udp_packet(payload=bytes(range(256)) * 4)
-    c = Chain("e :: ICMPError(18.26.4.24, unreachable)", out1=False).push(orig)
+    c = IPChain("e :: ICMPError(18.26.4.24, unreachable)").push(orig)
     (out,) = c.out(0)
     assert len(out) == 576 and out == expected_error(orig, out, 3, 0, quote=orig[:548])
-    c = Chain("e :: ICMPError(18.26.4.24, unreachable, MTU 68)", out1=False).push(orig)
+    c = IPChain("e :: ICMPError(18.26.4.24, unreachable, MTU 68)").push(orig)
     (out,) = c.out(0)
     assert len(out) == 68 and out == expected_error(orig, out, 3, 0, quote=orig[:40])
     assert c.read("e.mtu") == "68"
@@ -173,13 +101,13 @@ def test_icmperror_quotes_as_much_as_mtu_allows():
 def test_icmperror_quotes_from_the_network_header():
     orig = udp_packet()
     p = as_packet(b"\xee" * 14 + orig, offset=14)
-    c = Chain("e :: ICMPError(18.26.4.24, unreachable)", out1=False).push(p)
+    c = IPChain("e :: ICMPError(18.26.4.24, unreachable)").push(p)
     (out,) = c.out(0)
     assert out == expected_error(orig, out, 3, 0, quote=orig)
 
 
 def test_icmperror_set_fix_anno_false_and_src_handler():
-    c = Chain("e :: ICMPError(18.26.4.24, unreachable, SET_FIX_ANNO false)", out1=False)
+    c = IPChain("e :: ICMPError(18.26.4.24, unreachable, SET_FIX_ANNO false)")
     c.push(udp_packet())
     assert c.packets(0)[0].anno[ANNO_FIX_IP_SRC] == 0
     assert c.read("e.src") == "18.26.4.24"
@@ -221,14 +149,13 @@ NO_ERROR_CASES = {
 
 @pytest.mark.parametrize("case", NO_ERROR_CASES, ids=str)
 def test_icmperror_stays_quiet(case):
-    c = Chain("e :: ICMPError(18.26.4.24, unreachable, BADADDRS 10.0.0.255 10.0.1.255)",
-              out1=False)
+    c = IPChain("e :: ICMPError(18.26.4.24, unreachable, BADADDRS 10.0.0.255 10.0.1.255)")
     c.push(NO_ERROR_CASES[case]())
     assert c.out(0) == []
 
 
 def test_icmperror_answers_echo_requests_and_first_fragments():
-    c = Chain("e :: ICMPError(18.26.4.24, unreachable)", out1=False)
+    c = IPChain("e :: ICMPError(18.26.4.24, unreachable)")
     echo = bytes(IP(src="10.0.0.2", dst="10.0.1.2") / ICMP(type=8) / Raw(b"ping"))
     first = udp_packet(flags="MF")
     c.push(echo, first)
@@ -242,7 +169,7 @@ def lsrr_packet(pointer):
 
 def test_icmperror_reverses_the_source_route():
     orig = lsrr_packet(12)                  # two addresses recorded so far
-    c = Chain("e :: ICMPError(18.26.4.24, unreachable, host)", out1=False).push(orig)
+    c = IPChain("e :: ICMPError(18.26.4.24, unreachable, host)").push(orig)
     (out,) = c.out(0)
     assert out[0] == 0x48                    # 32-byte header
     option = bytes([131, 11, 4]) + bytes([2, 2, 2, 2, 1, 1, 1, 1]) + b"\0"
@@ -255,30 +182,30 @@ def test_icmperror_reverses_the_source_route():
 
 
 def test_icmperror_route_with_nothing_recorded_and_redirect_refusal():
-    c = Chain("e :: ICMPError(18.26.4.24, unreachable)", out1=False).push(lsrr_packet(4))
+    c = IPChain("e :: ICMPError(18.26.4.24, unreachable)").push(lsrr_packet(4))
     (out,) = c.out(0)
     assert out[0] == 0x46 and out[20:24] == bytes([131, 3, 4, 0])
-    c = Chain("e :: ICMPError(18.26.4.24, redirect)", out1=False).push(lsrr_packet(8))
+    c = IPChain("e :: ICMPError(18.26.4.24, redirect)").push(lsrr_packet(8))
     assert c.out(0) == []
 
 
 def test_icmperror_parameter_problem_in_the_route_drops_the_route():
     p = as_packet(lsrr_packet(8))
     p.set_anno(ANNO_PARAMPROB, bytes([22]))     # the option's pointer byte
-    c = Chain("e :: ICMPError(18.26.4.24, parameterproblem)", out1=False).push(p)
+    c = IPChain("e :: ICMPError(18.26.4.24, parameterproblem)").push(p)
     (out,) = c.out(0)
     assert out[0] == 0x45 and out[24] == 22
 
 
 def test_icmperror_rate_limit_under_simulated_time():
     with simulated_time():
-        c = Chain("e :: ICMPError(18.26.4.24, unreachable, RATE 2)", out1=False)
+        c = IPChain("e :: ICMPError(18.26.4.24, unreachable, RATE 2)")
         c.push(*[udp_packet()] * 5)
         assert len(c.out(0)) == 2
-        clock.use_simulated_time(True, SIM_START + 500_000_000)
+        at(0.5)
         c.push(*[udp_packet()] * 5)
         assert len(c.out(0)) == 3
-        clock.use_simulated_time(True, SIM_START + 10 * 10**9)
+        at(10)
         c.push(*[udp_packet()] * 5)
         assert len(c.out(0)) == 5
 
@@ -294,9 +221,7 @@ def test_icmperror_rate_limit_under_simulated_time():
     ("1.2.3.4, unreachable, MTU -1", "MTU:"),
 ])
 def test_icmperror_argument_errors(conf, message):
-    with pytest.raises(ClickError) as info:
-        Chain(f"e :: ICMPError({conf})", out1=False)
-    text = str(info.value) + "\n".join(getattr(info.value, "errors", []) or [])
+    text = str(click_error(IPChain, f"e :: ICMPError({conf})"))
     assert "While configuring 'e :: ICMPError'" in text
     assert message in text
 
@@ -328,7 +253,7 @@ _FUZZ = {}
 
 def _fuzz_icmperror():
     if "e" not in _FUZZ:
-        _FUZZ["e"] = Chain("e :: ICMPError(18.26.4.24, parameterproblem)", out1=False)
+        _FUZZ["e"] = IPChain("e :: ICMPError(18.26.4.24, parameterproblem)")
     return _FUZZ["e"]
 
 
@@ -360,7 +285,7 @@ def expected_reply(req):
 def test_pingresponder_replies_byte_for_byte(req):
     p = as_packet(req)
     p.paint = 7
-    c = Chain("e :: ICMPPingResponder").push(p)
+    c = IPChain("e :: ICMPPingResponder", outputs=2).push(p)
     assert c.out(0) == [expected_reply(req)] and c.out(1) == []
     out = c.packets(0)[0]
     assert out.dst_ip == "10.0.0.2" and out.paint == 0 and out.timestamp_ns != 0
@@ -369,10 +294,10 @@ def test_pingresponder_replies_byte_for_byte(req):
 def test_pingresponder_other_packets_go_to_output_1():
     others = [udp_packet(), bytes(IP() / ICMP(type=0)), bytes(IP() / ICMP(type=13)),
               echo_request()[:26], clickpy.Packet(echo_request())]
-    c = Chain("e :: ICMPPingResponder").push(*others)
+    c = IPChain("e :: ICMPPingResponder", outputs=2).push(*others)
     assert c.out(0) == [] and len(c.out(1)) == len(others)
     assert c.out(1)[:4] == [bytes(x) for x in others[:4]]
-    c = Chain("e :: ICMPPingResponder", out1=False).push(*others[:3])
+    c = IPChain("e :: ICMPPingResponder").push(*others[:3])
     assert c.out(0) == []
 
 
@@ -380,7 +305,7 @@ def test_pingresponder_leaves_clones_alone():
     req = echo_request()
     p = as_packet(req)
     q = p.clone()
-    c = Chain("e :: ICMPPingResponder").push(p)
+    c = IPChain("e :: ICMPPingResponder", outputs=2).push(p)
     assert bytes(q) == req and c.out(0) == [expected_reply(req)]
 
 
@@ -398,21 +323,11 @@ def test_pingsource_sends_on_a_timer():
     assert r.read("ps.count") == "3" and r.read("c.count") == "3"
 
 
-def fire_timers(c, n):
-    """Jumps simulated time to the next timer and fires it, ``n`` times."""
-    for _ in range(n):
-        nxt = c.router.driver._next_timer()
-        if nxt is None:
-            return
-        clock.use_simulated_time(True, nxt)
-        c.router.driver._run_timers()
-
-
 def test_pingsource_packets_byte_for_byte():
     with simulated_time():
-        c = Chain("e :: ICMPPingSource(10.0.0.1, 10.0.0.2, IDENTIFIER 4660, DATA xyz,"
-                  " INTERVAL 0.25, LIMIT 3)", out1=False, source=False)
-        fire_timers(c, 5)
+        c = IPChain("e :: ICMPPingSource(10.0.0.1, 10.0.0.2, IDENTIFIER 4660, DATA xyz,"
+                    " INTERVAL 0.25, LIMIT 3)", source="")
+        fire_timers(c.router, 5)
         assert c.out(0) == [expected_ping(s, 4660, b"xyz") for s in (1, 2, 3)]
         first = c.packets(0)[0]
         assert first.dst_ip == "10.0.0.2" and first.network_header_offset == 0
@@ -420,8 +335,8 @@ def test_pingsource_packets_byte_for_byte():
 
 
 def test_pingsource_pull_output():
-    c = Chain("e :: ICMPPingSource(10.0.0.1, 10.0.0.2, LIMIT 2) -> q :: Queue -> u :: Unqueue",
-              out1=False, source=False)
+    c = IPChain("e :: ICMPPingSource(10.0.0.1, 10.0.0.2, LIMIT 2) -> q :: Queue -> u :: Unqueue",
+                source="")
     u = c.element("u")
     # pulled directly through the element: one request per pull
     e = c.element("e")
@@ -446,9 +361,8 @@ def test_ping_exchange_with_responder_and_summary(capsys):
 
 def test_pingsource_rtt_and_duplicates():
     with simulated_time():
-        c = Chain("e :: ICMPPingSource(10.0.0.1, 10.0.0.2, LIMIT 2, VERBOSE false)",
-                  out1=False)
-        fire_timers(c, 2)
+        c = IPChain("e :: ICMPPingSource(10.0.0.1, 10.0.0.2, LIMIT 2, VERBOSE false)")
+        fire_timers(c.router, 2)
         reqs = c.out(0)
         assert len(reqs) == 2
 
@@ -469,8 +383,7 @@ def test_pingsource_rtt_and_duplicates():
 
 
 def test_pingsource_handlers():
-    c = Chain("e :: ICMPPingSource(10.0.0.1, 10.0.0.2, ACTIVE false)", out1=False,
-              source=False)
+    c = IPChain("e :: ICMPPingSource(10.0.0.1, 10.0.0.2, ACTIVE false)", source="")
     assert c.read("e.active") == "false" and c.read("e.src") == "10.0.0.1"
     c.write("e.dst", "10.9.9.9")
     assert c.read("e.dst") == "10.9.9.9"
@@ -480,17 +393,15 @@ def test_pingsource_handlers():
     c.write("e.interval", "2s")
     with simulated_time():
         c.write("e.active", "true")
-        fire_timers(c, 3)
+        fire_timers(c.router, 3)
     assert len(c.out(0)) == 1 and IP(c.out(0)[0]).dst == "10.9.9.9"
 
 
 @pytest.mark.parametrize("conf", ["10.0.0.1", "10.0.0.1, 10.0.0.2, IDENTIFIER 70000",
                                   "10.0.0.1, 10.0.0.2, LIMIT x", "10.0.0.1, 10.0.0.2, FOO 1"])
 def test_pingsource_argument_errors(conf):
-    with pytest.raises(ClickError) as info:
-        Chain(f"e :: ICMPPingSource({conf})", out1=False, source=False)
-    assert "While configuring 'e :: ICMPPingSource'" in str(info.value) + "".join(
-        getattr(info.value, "errors", []) or [])
+    assert "While configuring 'e :: ICMPPingSource'" in str(
+        click_error(IPChain, f"e :: ICMPPingSource({conf})", source=""))
 
 
 # -- CheckICMPHeader -----------------------------------------------------------------------
@@ -529,30 +440,31 @@ BAD_ICMP = {
 
 
 def test_checkicmpheader_good_packets_pass():
-    c = Chain("e :: CheckICMPHeader").push(*GOOD_ICMP)
+    c = IPChain("e :: CheckICMPHeader", outputs=2).push(*GOOD_ICMP)
     assert c.out(0) == GOOD_ICMP and c.read("e.drops") == "0"
 
 
 @pytest.mark.parametrize("case", BAD_ICMP, ids=str)
 def test_checkicmpheader_bad_cases(case):
     raw, reason = BAD_ICMP[case]
-    c = Chain("e :: CheckICMPHeader(DETAILS true)").push(GOOD_ICMP[0], raw)
+    c = IPChain("e :: CheckICMPHeader(DETAILS true)", outputs=2).push(GOOD_ICMP[0], raw)
     assert c.out(0) == [GOOD_ICMP[0]] and len(c.out(1)) == 1
     counts = [0, 0, 0]
     counts[reason] = 1
     assert c.read("e.drops") == "1" and c.read("e.drop_details") == icmp_details(counts)
-    c = Chain("e :: CheckICMPHeader", out1=False).push(raw)
+    c = IPChain("e :: CheckICMPHeader").push(raw)
     assert c.out(0) == [] and c.read("e.drops") == "1"
 
 
 def test_checkicmpheader_messages(capsys):
-    Chain("e :: CheckICMPHeader").push(udp_packet(), udp_packet())
+    IPChain("e :: CheckICMPHeader", outputs=2).push(udp_packet(), udp_packet())
     assert capsys.readouterr().err == "e: ICMP header check failed: not ICMP\n"
-    Chain("e :: CheckICMPHeader(VERBOSE true)").push(udp_packet(), _bad_sum(icmp_packet()))
+    IPChain("e :: CheckICMPHeader(VERBOSE true)", outputs=2).push(udp_packet(),
+                                                                  _bad_sum(icmp_packet()))
     assert capsys.readouterr().err == ("e: ICMP header check failed: not ICMP\n"
                                        "e: ICMP header check failed: bad ICMP checksum\n")
     with pytest.raises(HandlerError):
-        Chain("e :: CheckICMPHeader").read("e.drop_details")
+        IPChain("e :: CheckICMPHeader", outputs=2).read("e.drop_details")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -574,10 +486,10 @@ def test_fuzz_checkicmpheader_accounting(packets, icmp):
 
 def _fuzz_check():
     if "check" not in _FUZZ:
-        _FUZZ["check"] = Chain("e :: CheckICMPHeader(DETAILS true)")
+        _FUZZ["check"] = IPChain("e :: CheckICMPHeader(DETAILS true)", outputs=2)
     return _FUZZ["check"]
 
 
 def test_tcp_is_not_icmp():
     raw = bytes(IP() / TCP())
-    assert Chain("e :: CheckICMPHeader").push(raw).out(1) == [raw]
+    assert IPChain("e :: CheckICMPHeader", outputs=2).push(raw).out(1) == [raw]

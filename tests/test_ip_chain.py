@@ -1,12 +1,8 @@
 """test_ip_chain -- IPv4 header elements byte for byte, fuzzed, and the forward chain end to end."""
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+from harness import Chain, cli, hexdata, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from runtime_util import hexdata, run
 from scapy.layers.inet import IP, UDP, IPOption_NOP, IPOption_RR
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
@@ -14,64 +10,10 @@ from scapy.utils import checksum
 
 import clickpy
 from clickpy.errors import ClickError
-from clickpy.graph.registry import default_registry
-from clickpy.graph.spec import ElementSpec
 from clickpy.runtime.handlers import HandlerError
-from clickpy.runtime.router import Router
-
-ROOT = Path(__file__).resolve().parents[1]
 
 REASONS = ("tiny packet", "bad IP version", "bad IP header length",
            "bad IP length", "bad IP checksum", "bad source address")
-
-
-class Sink(clickpy.Element):
-    """Keeps every packet pushed to it."""
-    port_count = "1/0"
-    processing = "h/h"
-
-    def push(self, port, packet):
-        self.seen = getattr(self, "seen", [])
-        self.seen.append(packet)
-
-
-def _registry():
-    reg = default_registry().copy()
-    reg.add(ElementSpec(name="Sink", port_count="1/0", processing="h/h", runnable=True,
-                        python=True))
-    reg.classes["Sink"] = Sink
-    return reg
-
-
-class Chain:
-    """A router ``head -> ELEMENTS -> out0`` (``-> out1`` from the last
-    element's output 1 when ``out1``), fed by ``push``; nothing runs on its own."""
-
-    def __init__(self, body, out1=True):
-        text = f"InfiniteSource(ACTIVE false) -> {body} -> out0 :: Sink;"
-        if out1:
-            text += " e[1] -> out1 :: Sink;"
-        self.router = Router.from_text(text, filename="<expr>", registry=_registry())
-
-    def element(self, name):
-        return self.router.element(name)
-
-    def push(self, *packets, into="e"):
-        e = self.element(into)
-        for data in packets:
-            pkt = data if isinstance(data, clickpy.Packet) else clickpy.Packet(bytes(data))
-            e.push(0, pkt)
-        return self
-
-    def out(self, port=0):
-        return [bytes(p) for p in self.packets(port)]
-
-    def packets(self, port=0):
-        sink = self.element(f"out{port}")
-        return getattr(sink, "seen", []) if sink is not None else []
-
-    def read(self, handler):
-        return self.router.read(handler)
 
 
 def ip_udp(**kw):
@@ -105,7 +47,7 @@ def details(counts):
 
 def test_good_packet_passes_unchanged_with_annotations():
     raw = bytes(ip_udp())
-    c = Chain("e :: CheckIPHeader").push(raw)
+    c = Chain("e :: CheckIPHeader", outputs=2).push(raw)
     assert c.out(0) == [raw] and c.out(1) == []
     p = c.packets(0)[0]
     assert p.network_header_offset == 0
@@ -116,22 +58,22 @@ def test_good_packet_passes_unchanged_with_annotations():
 def test_dst_ip_annotation_is_always_overwritten():
     p = clickpy.Packet(bytes(ip_udp(dst="192.168.7.9")))
     p.dst_ip = "1.2.3.4"
-    c = Chain("e :: CheckIPHeader").push(p)
+    c = Chain("e :: CheckIPHeader", outputs=2).push(p)
     assert c.packets(0)[0].dst_ip == "192.168.7.9"
 
 
 def test_padding_past_ip_length_is_trimmed():
     raw = bytes(ip_udp())
-    c = Chain("e :: CheckIPHeader").push(raw + b"\0" * 18)
+    c = Chain("e :: CheckIPHeader", outputs=2).push(raw + b"\0" * 18)
     assert c.out(0) == [raw]
 
 
 def test_offset_with_ethernet_frame_trims_only_the_ip_datagram():
     frame = bytes(Ether(src="00:00:c0:4f:71:ef", dst="00:00:c0:ae:67:ef") / ip_udp())
-    c = Chain("e :: CheckIPHeader(14)").push(frame + b"\xaa" * 7)
+    c = Chain("e :: CheckIPHeader(14)", outputs=2).push(frame + b"\xaa" * 7)
     assert c.out(0) == [frame]
     assert c.packets(0)[0].network_header_offset == 14
-    c2 = Chain("e :: CheckIPHeader(OFFSET 14)").push(frame)
+    c2 = Chain("e :: CheckIPHeader(OFFSET 14)", outputs=2).push(frame)
     assert c2.out(0) == [frame]
 
 
@@ -139,12 +81,12 @@ def test_ip_options_are_accepted_and_checksummed():
     pkt = ip_udp(options=[IPOption_RR(routers=["1.2.3.4"]), IPOption_NOP()])
     raw = bytes(pkt)
     assert raw[0] & 0x0F > 5
-    c = Chain("e :: CheckIPHeader -> DecIPTTL").push(raw)
+    c = Chain("e :: CheckIPHeader -> DecIPTTL", outputs=2).push(raw)
     assert c.out(0) == [expected_after_ttl(raw)]
     # a flipped bit inside the options must be caught by the checksum
     bad = bytearray(raw)
     bad[22] ^= 0x01
-    c = Chain("e :: CheckIPHeader(DETAILS true)").push(bytes(bad))
+    c = Chain("e :: CheckIPHeader(DETAILS true)", outputs=2).push(bytes(bad))
     assert c.out(1) == [bytes(bad)]
     assert c.read("e.drop_details") == details([0, 0, 0, 0, 1, 0])
 
@@ -176,7 +118,7 @@ BAD_CASES = {
 @pytest.mark.parametrize("case", BAD_CASES, ids=str)
 def test_bad_packet_goes_to_output_1_and_is_counted(case):
     raw, reason = BAD_CASES[case]
-    c = Chain("e :: CheckIPHeader(DETAILS true)").push(GOOD, raw, GOOD)
+    c = Chain("e :: CheckIPHeader(DETAILS true)", outputs=2).push(GOOD, raw, GOOD)
     assert c.out(0) == [GOOD, GOOD]
     assert c.out(1) == [raw]                    # unchanged, not trimmed
     assert c.read("e.drops") == "1"
@@ -188,26 +130,26 @@ def test_bad_packet_goes_to_output_1_and_is_counted(case):
 @pytest.mark.parametrize("case", BAD_CASES, ids=str)
 def test_bad_packet_without_output_1_is_dropped(case):
     raw, _ = BAD_CASES[case]
-    c = Chain("e :: CheckIPHeader", out1=False).push(raw, GOOD)
+    c = Chain("e :: CheckIPHeader").push(raw, GOOD)
     assert c.out(0) == [GOOD]
     assert c.read("e.drops") == "1"
 
 
 def test_drop_details_exists_only_with_details():
-    c = Chain("e :: CheckIPHeader")
+    c = Chain("e :: CheckIPHeader", outputs=2)
     with pytest.raises(HandlerError):
         c.read("e.drop_details")
 
 
 def test_sources_not_checked_without_lists():
     raw = bytes(ip_udp(src="255.255.255.255"))
-    assert Chain("e :: CheckIPHeader").push(raw).out(0) == [raw]
+    assert Chain("e :: CheckIPHeader", outputs=2).push(raw).out(0) == [raw]
 
 
 @pytest.mark.parametrize("src", ["10.0.0.255", "0.0.0.0", "255.255.255.255", "192.168.1.15"])
 def test_interfaces_forbid_broadcast_sources(src):
     raw = bytes(ip_udp(src=src))
-    c = Chain("e :: CheckIPHeader(INTERFACES 10.0.0.1/24 192.168.1.1/28, DETAILS true)")
+    c = Chain("e :: CheckIPHeader(INTERFACES 10.0.0.1/24 192.168.1.1/28, DETAILS true)", outputs=2)
     c.push(raw)
     assert c.out(1) == [raw]
     assert c.read("e.drop_details") == details([0, 0, 0, 0, 0, 1])
@@ -216,37 +158,37 @@ def test_interfaces_forbid_broadcast_sources(src):
 def test_interfaces_exempt_packets_to_the_router():
     to_router = bytes(ip_udp(src="10.0.0.255", dst="10.0.0.1"))
     ok = bytes(ip_udp(src="10.0.0.7"))
-    c = Chain("e :: CheckIPHeader(INTERFACES 10.0.0.1/24)").push(to_router, ok)
+    c = Chain("e :: CheckIPHeader(INTERFACES 10.0.0.1/24)", outputs=2).push(to_router, ok)
     assert c.out(0) == [to_router, ok]
 
 
 def test_badsrc_and_gooddst_lists():
-    c = Chain("e :: CheckIPHeader(BADSRC 1.1.1.1 2.2.2.2, GOODDST 9.9.9.9)")
+    c = Chain("e :: CheckIPHeader(BADSRC 1.1.1.1 2.2.2.2, GOODDST 9.9.9.9)", outputs=2)
     bad = bytes(ip_udp(src="2.2.2.2"))
     exempt = bytes(ip_udp(src="1.1.1.1", dst="9.9.9.9"))
     fine = bytes(ip_udp(src="3.3.3.3"))
     c.push(bad, exempt, fine)
     assert c.out(0) == [exempt, fine] and c.out(1) == [bad]
     # BADSRC overrides the list INTERFACES gives
-    c = Chain("e :: CheckIPHeader(INTERFACES 10.0.0.1/24, BADSRC 2.2.2.2)")
+    c = Chain("e :: CheckIPHeader(INTERFACES 10.0.0.1/24, BADSRC 2.2.2.2)", outputs=2)
     c.push(bytes(ip_udp(src="0.0.0.0")), bad)
     assert c.out(0) == [bytes(ip_udp(src="0.0.0.0"))] and c.out(1) == [bad]
 
 
 def test_checksum_false_and_checkipheader2_skip_the_checksum():
     bad = BAD_CASES["bad checksum"][0]
-    assert Chain("e :: CheckIPHeader(CHECKSUM false)").push(bad).out(0) == [bad]
-    assert Chain("e :: CheckIPHeader2").push(bad).out(0) == [bad]
-    assert Chain("e :: CheckIPHeader2(CHECKSUM true)").push(bad).out(1) == [bad]
-    c = Chain("e :: CheckIPHeader2(DETAILS true)").push(BAD_CASES["version 6"][0])
+    assert Chain("e :: CheckIPHeader(CHECKSUM false)", outputs=2).push(bad).out(0) == [bad]
+    assert Chain("e :: CheckIPHeader2", outputs=2).push(bad).out(0) == [bad]
+    assert Chain("e :: CheckIPHeader2(CHECKSUM true)", outputs=2).push(bad).out(1) == [bad]
+    c = Chain("e :: CheckIPHeader2(DETAILS true)", outputs=2).push(BAD_CASES["version 6"][0])
     assert c.read("e.drop_details") == details([0, 1, 0, 0, 0, 0])
 
 
 def test_first_drop_reported_then_quiet_unless_verbose(capsys):
     bad = BAD_CASES["bad checksum"][0]
-    Chain("e :: CheckIPHeader").push(bad, bad, GOOD, bad)
+    Chain("e :: CheckIPHeader", outputs=2).push(bad, bad, GOOD, bad)
     assert capsys.readouterr().err == "e: IP header check failed: bad IP checksum\n"
-    Chain("e :: CheckIPHeader(VERBOSE true)").push(bad, BAD_CASES["truncated"][0])
+    Chain("e :: CheckIPHeader(VERBOSE true)", outputs=2).push(bad, BAD_CASES["truncated"][0])
     assert capsys.readouterr().err == ("e: IP header check failed: bad IP checksum\n"
                                        "e: IP header check failed: tiny packet\n")
 
@@ -255,7 +197,7 @@ def test_first_drop_reported_then_quiet_unless_verbose(capsys):
                                   "VERBOSE maybe", "1, 2"])
 def test_bad_configuration_is_a_click_error(conf):
     with pytest.raises(ClickError):
-        Chain(f"e :: CheckIPHeader({conf})")
+        Chain(f"e :: CheckIPHeader({conf})", outputs=2)
 
 
 # -- DecIPTTL ---------------------------------------------------------------------------
@@ -263,7 +205,7 @@ def test_bad_configuration_is_a_click_error(conf):
 @pytest.mark.parametrize("ttl", [2, 3, 64, 128, 255])
 def test_decipttl_decrements_and_patches_checksum(ttl):
     raw = bytes(ip_udp(ttl=ttl))
-    c = Chain("CheckIPHeader -> e :: DecIPTTL").push(raw, into="CheckIPHeader@2")
+    c = Chain("CheckIPHeader -> e :: DecIPTTL", outputs=2).push(raw, into="CheckIPHeader@2")
     assert c.out(0) == [expected_after_ttl(raw)]
     assert c.read("e.drops") == "0"
 
@@ -271,10 +213,10 @@ def test_decipttl_decrements_and_patches_checksum(ttl):
 @pytest.mark.parametrize("ttl", [0, 1])
 def test_decipttl_expired_packets_go_to_output_1_unchanged(ttl):
     raw = bytes(ip_udp(ttl=ttl))
-    c = Chain("CheckIPHeader -> e :: DecIPTTL").push(raw, GOOD, into="CheckIPHeader@2")
+    c = Chain("CheckIPHeader -> e :: DecIPTTL", outputs=2).push(raw, GOOD, into="CheckIPHeader@2")
     assert c.out(1) == [raw] and c.out(0) == [expected_after_ttl(GOOD)]
     assert c.read("e.drops") == "1"
-    c = Chain("CheckIPHeader -> e :: DecIPTTL", out1=False).push(raw, into="CheckIPHeader@2")
+    c = Chain("CheckIPHeader -> e :: DecIPTTL").push(raw, into="CheckIPHeader@2")
     assert c.out(0) == [] and c.read("e.drops") == "1"
 
 
@@ -284,7 +226,7 @@ def test_decipttl_leaves_clones_alone():
     p.set_network_header(0, 20)
     q = p.clone()
     assert p.shared and q.shared
-    c = Chain("e :: DecIPTTL").push(p)
+    c = Chain("e :: DecIPTTL", outputs=2).push(p)
     assert bytes(q) == raw and not q.shared
     assert c.out(0) == [expected_after_ttl(raw)]
 
@@ -293,7 +235,7 @@ def test_decipttl_unshared_packet_is_changed_in_place():
     raw = bytes(ip_udp(ttl=9))
     p = clickpy.Packet(raw)
     p.set_network_header(0, 20)
-    c = Chain("e :: DecIPTTL").push(p)
+    c = Chain("e :: DecIPTTL", outputs=2).push(p)
     assert c.out(0) == [expected_after_ttl(raw)]
 
 
@@ -301,16 +243,16 @@ def test_decipttl_needs_a_network_header():
     no_header = clickpy.Packet(GOOD)
     short = clickpy.Packet(GOOD[:30])
     short.set_network_header(16, 14)           # only 14 header bytes in the packet
-    c = Chain("e :: DecIPTTL").push(no_header, short)
+    c = Chain("e :: DecIPTTL", outputs=2).push(no_header, short)
     assert c.out(0) == [] and c.out(1) == [] and c.read("e.drops") == "0"
 
 
 def test_decipttl_multicast_and_active():
     mcast = bytes(ip_udp(dst="224.0.0.5"))
-    c = Chain("CheckIPHeader -> e :: DecIPTTL(MULTICAST false)").push(mcast, GOOD,
+    c = Chain("CheckIPHeader -> e :: DecIPTTL(MULTICAST false)", outputs=2).push(mcast, GOOD,
                                                                       into="CheckIPHeader@2")
     assert c.out(0) == [mcast, expected_after_ttl(GOOD)]
-    c = Chain("CheckIPHeader -> e :: DecIPTTL(ACTIVE false)")
+    c = Chain("CheckIPHeader -> e :: DecIPTTL(ACTIVE false)", outputs=2)
     c.push(GOOD, bytes(ip_udp(ttl=0)), into="CheckIPHeader@2")
     assert c.out(0) == [GOOD, bytes(ip_udp(ttl=0))]
     assert c.read("e.active") == "false"
@@ -328,7 +270,7 @@ def test_decipttl_checksum_matches_full_recomputation(ttl, tos, ident, proto, sr
         + ident.to_bytes(2, "big") + b"\0\0" + bytes([ttl, proto]) + b"\0\0" + src + dst \
         + b"\x01" * (4 * nopts)
     raw = with_checksum(header)
-    c = Chain("e :: CheckIPHeader -> DecIPTTL").push(raw)
+    c = Chain("e :: CheckIPHeader -> DecIPTTL", outputs=2).push(raw)
     out = c.out(0)
     assert len(out) == 1
     assert out[0][8] == ttl - 1
@@ -339,12 +281,12 @@ def test_decipttl_checksum_matches_full_recomputation(ttl, tos, ident, proto, sr
 
 def test_markipheader_sets_the_network_header():
     frame = bytes(Ether() / ip_udp(options=[IPOption_NOP()] * 4))
-    c = Chain("e :: MarkIPHeader(14)", out1=False).push(frame, frame[:10])
+    c = Chain("e :: MarkIPHeader(14)").push(frame, frame[:10])
     first, short = c.packets(0)
     assert bytes(first) == frame and first.network_header_offset == 14
     assert bytes(short) == frame[:10] and short.network_header_offset is None
     # marked packets are what DecIPTTL needs
-    c = Chain("MarkIPHeader -> e :: DecIPTTL").push(GOOD, into="MarkIPHeader@2")
+    c = Chain("MarkIPHeader -> e :: DecIPTTL", outputs=2).push(GOOD, into="MarkIPHeader@2")
     assert c.out(0) == [expected_after_ttl(GOOD)]
 
 
@@ -357,7 +299,7 @@ def _fuzz_chain(out1, offset):
     """One router per shape, reused across examples (counters only grow)."""
     key = (out1, offset)
     if key not in _FUZZ:
-        _FUZZ[key] = Chain(f"e :: CheckIPHeader({offset}, DETAILS true)", out1=out1)
+        _FUZZ[key] = Chain(f"e :: CheckIPHeader({offset}, DETAILS true)", outputs=1 + out1)
     return _FUZZ[key]
 
 
@@ -416,9 +358,8 @@ def test_forward_chain_in_process():
 
 
 def test_forward_click_through_clickpy_run():
-    r = subprocess.run([sys.executable, "-m", "clickpy", "run", "configs/forward.click",
-                        "N=2000", "-h", "c0.count", "-h", "c1.count"],
-                       capture_output=True, text=True, cwd=ROOT, timeout=120)
+    r = cli("run", "configs/forward.click", "N=2000", "-h", "c0.count", "-h", "c1.count",
+            timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout == "c0.count:\n2000\n\nc1.count:\n2000\n\n"
     assert r.stderr == ""

@@ -2,7 +2,9 @@
 stripping, checksums, DSCP/ECN marking, IPMirror, DropBroadcasts; fuzzed."""
 from __future__ import annotations
 
+import harness
 import pytest
+from harness import Chain
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_NOP
@@ -11,76 +13,14 @@ from scapy.packet import Raw
 from scapy.utils import checksum
 
 import clickpy
-from clickpy.errors import ClickError
-from clickpy.graph.registry import default_registry
-from clickpy.graph.spec import ElementSpec
-from clickpy.runtime.router import Router
 
 DST_IP, AGGREGATE, PAINT, FIX_IP_SRC = 0, 12, 16, 18     # clickpy's annotation offsets
 PKT_HOST, PKT_BROADCAST, PKT_MULTICAST, PKT_OTHERHOST = 0, 1, 2, 3
 
 
-class Rec(clickpy.Element):
-    """Push sink: keeps (data, annotations, network header offset) per packet."""
-
-    port_count = "1/0"
-    processing = "h/h"
-
-    def __init__(self):
-        self.got = []
-
-    def push(self, port, packet):
-        self.got.append((bytes(packet.data), packet.anno, packet.network_header_offset))
-
-    @property
-    def data(self):
-        return [d for d, _, _ in self.got]
-
-
-def registry():
-    reg = default_registry().copy()
-    reg.add(ElementSpec("Rec", Rec.port_count, Rec.processing, "x/x", runnable=True,
-                        python=True))
-    reg.classes["Rec"] = Rec
-    return reg
-
-
-class Chain:
-    """``Idle -> BODY -> out0 :: Rec`` (plus ``e[1] -> out1 :: Rec`` when out1);
-    packets go into element ``into`` (default: the first of BODY, named e)."""
-
-    def __init__(self, body, out1=False, extra=""):
-        text = f"Idle -> {body} -> out0 :: Rec;"
-        if out1:
-            text += " e[1] -> out1 :: Rec;"
-        self.router = Router.from_text(text + extra, registry=registry(),
-                                       filename="test.click")
-
-    def push(self, *packets, into="e"):
-        e = self.router.element(into)
-        for data in packets:
-            pkt = data if isinstance(data, clickpy.Packet) else clickpy.Packet(bytes(data))
-            e.push(0, pkt)
-        return self
-
-    def got(self, port=0):
-        return self.router.element(f"out{port}").got
-
-    def out(self, port=0):
-        return [d for d, _, _ in self.got(port)]
-
-    def anno(self, i=-1, port=0):
-        return self.got(port)[i][1]
-
-    def read(self, handler):
-        return self.router.read(handler)
-
-
 def config_error(conf, extra=""):
-    with pytest.raises(ClickError) as e:
-        Router.from_text(f"Idle -> x :: {conf} -> Discard; {extra}", registry=registry(),
-                         filename="test.click")
-    return e.value.messages
+    """The messages of configuring ``x :: CONF`` between Idle and Discard."""
+    return harness.config_error(f"Idle -> x :: {conf} -> Discard; {extra}")
 
 
 def marked(raw, offset=0):
@@ -227,13 +167,13 @@ def test_storeipaddress_annotation_at_offset():
     p = clickpy.Packet(b"0123456789")
     p.dst_ip = "9.8.7.6"
     zero = clickpy.Packet(b"0123456789")
-    c = Chain("e :: StoreIPAddress(2)", out1=True).push(p, zero)
+    c = Chain("e :: StoreIPAddress(2)", outputs=2).push(p, zero)
     assert c.out() == [b"01" + bytes([9, 8, 7, 6]) + b"6789", b"0123456789"]
     assert c.out(1) == []
 
 
 def test_storeipaddress_address_and_offset_bounds():
-    c = Chain("e :: StoreIPAddress(0.0.0.0, 6)", out1=True)
+    c = Chain("e :: StoreIPAddress(0.0.0.0, 6)", outputs=2)
     c.push(b"0123456789", b"012345678", b"0123")
     assert c.out() == [b"012345\0\0\0\0"] and c.out(1) == [b"012345678", b"0123"]
     c = Chain("e :: StoreIPAddress(ADDR 1.2.3.4, OFFSET 0)").push(b"abcd", b"abc")
@@ -291,7 +231,7 @@ def test_storeipaddress_into_header_needs_a_marked_header():
     raw = bytes(udp_pkt())
     short = marked(raw)
     short.take(len(raw) - 19)
-    c = Chain("e :: StoreIPAddress(1.1.1.1, src)", out1=True).push(raw, short)
+    c = Chain("e :: StoreIPAddress(1.1.1.1, src)", outputs=2).push(raw, short)
     assert c.out() == [] and c.out(1) == [raw, raw[:19]]
 
 
@@ -328,7 +268,7 @@ def _typed(data, ptype):
 
 
 def test_dropbroadcasts_splits_by_packet_type(capfd):
-    c = Chain("e :: DropBroadcasts", out1=True)
+    c = Chain("e :: DropBroadcasts", outputs=2)
     c.push(*(_typed(bytes([t]), t) for t in (PKT_HOST, PKT_BROADCAST, PKT_OTHERHOST,
                                              PKT_MULTICAST, 4)))
     assert c.out() == [b"\0", b"\3", b"\4"] and c.out(1) == [b"\1", b"\2"]
@@ -350,8 +290,8 @@ def test_ipencap_builds_header_and_counts_ids():
     inner = bytes(udp_pkt())
     c = Chain("e :: IPEncap(4, 18.26.4.24, 140.247.60.147)").push(inner, b"", inner[:7])
     assert c.out() == [encap(inner, 0), encap(b"", 1), encap(inner[:7], 2)]
-    for _, anno, nh in c.got():
-        assert anno[DST_IP:DST_IP + 4] == bytes([140, 247, 60, 147]) and nh == 0
+    for r in c.records(0):
+        assert r.anno[DST_IP:DST_IP + 4] == bytes([140, 247, 60, 147]) and r.network_header_offset == 0
 
 
 @pytest.mark.parametrize("conf, fields", [
@@ -396,7 +336,7 @@ def test_ipencap_dst_anno_and_handlers():
 
 
 def test_ipencap_ids_wrap_and_leave_clones_alone():
-    c = Chain("e :: IPEncap(4, 1.1.1.1, 2.2.2.2)")
+    c = Chain("e :: IPEncap(4, 1.1.1.1, 2.2.2.2)", keep=False)     # more than the pool holds
     for _ in range(65537):
         c.router.element("e").push(0, clickpy.Packet(b""))
     assert IP(c.out()[-1]).id == 0 and IP(c.out()[-2]).id == 65535
@@ -412,7 +352,7 @@ def test_strip_and_unstrip_ip_header():
     pkt = IP(src="1.1.1.1", dst="2.2.2.2", options=[IPOption_NOP()] * 8) / UDP() / Raw(b"u")
     frame = bytes(Ether() / pkt)
     c = Chain("e :: CheckIPHeader(14) -> StripIPHeader").push(frame)
-    assert c.out() == [bytes(pkt)[28:]] and c.got()[0][2] == -28
+    assert c.out() == [bytes(pkt)[28:]] and c.records(0)[0].network_header_offset == -28
     c = Chain("e :: CheckIPHeader(14) -> StripIPHeader -> UnstripIPHeader").push(frame)
     assert c.out() == [bytes(pkt)]
     c = Chain("e :: MarkIPHeader(14) -> StripToNetworkHeader -> StripIPHeader "
@@ -551,7 +491,7 @@ FUZZ_BODIES = {
 
 def _fuzz_chain(kind):
     if kind not in _FUZZ:
-        _FUZZ[kind] = Chain(FUZZ_BODIES[kind], out1=kind == "store")
+        _FUZZ[kind] = Chain(FUZZ_BODIES[kind], outputs=1 + (kind == "store"))
     return _FUZZ[kind]
 
 

@@ -3,6 +3,7 @@ the program listing, and a property test against a reference evaluator."""
 import ipaddress
 
 import pytest
+from harness import router
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_RR
@@ -12,7 +13,6 @@ from clickpy.elements.standard.classification.ipfilter import parse_ipfilter
 from clickpy.elements.standard.classification.tree import ClassTree
 from clickpy.errors import ClickError
 from clickpy.runtime import nameinfo
-from tests.runtime_util import router
 from tests.test_classifier import Sorter
 
 

@@ -3,6 +3,7 @@ import ipaddress
 import random
 
 import pytest
+from harness import Chain, click_error, router
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scapy.layers.inet import IP, UDP
@@ -10,9 +11,7 @@ from scapy.layers.inet import IP, UDP
 import clickpy
 from clickpy.errors import ClickError
 from clickpy.graph.registry import default_registry
-from clickpy.graph.spec import ElementSpec
 from clickpy.runtime.handlers import HandlerError
-from clickpy.runtime.router import Router
 
 ALL = ("LinearIPLookup", "StaticIPLookup", "RadixIPLookup", "DirectIPLookup", "RangeIPLookup")
 DYNAMIC = ("LinearIPLookup", "RadixIPLookup", "DirectIPLookup", "RangeIPLookup")
@@ -22,52 +21,26 @@ NOUT = 4
 PACKET = bytes(IP(src="1.2.3.4", dst="5.6.7.8") / UDP(sport=1, dport=2) / b"payload")
 
 
-class Sink(clickpy.Element):
-    """Records (destination annotation, bytes) of every packet pushed to it."""
-    port_count = "1/0"
-    processing = "h/h"
-
-    def push(self, port, packet):
-        self.seen = getattr(self, "seen", [])
-        self.seen.append((packet.dst_ip, bytes(packet)))
-
-
-def _registry():
-    reg = default_registry().copy()
-    reg.add(ElementSpec(name="Sink", port_count="1/0", processing="h/h", runnable=True,
-                        python=True))
-    reg.classes["Sink"] = Sink
-    return reg
-
-
-REGISTRY = _registry()
-
-
 class Table:
-    """``rt :: CLASS(routes)`` with outputs 0..NOUT-1 into recording sinks."""
+    """``rt :: CLASS(routes)`` with outputs 0..nout-1 into the recording sink."""
 
     def __init__(self, cls, routes, nout=NOUT):
-        text = f"InfiniteSource(ACTIVE false) -> rt :: {cls}({', '.join(routes)});"
-        text += "".join(f" rt[{i}] -> o{i} :: Sink;" for i in range(nout))
-        self.router = Router.from_text(text, filename="<expr>", registry=REGISTRY)
+        outputs = "".join(f" rt[{i}] -> [{i}]out;" for i in range(1, nout))
+        self.chain = Chain(f"rt :: {cls}({', '.join(routes)})", extra=outputs)
+        self.router = self.chain.router
         self.rt = self.router.element("rt")
-        self.nout = nout
 
     def send(self, dst):
         """Pushes one packet with destination annotation ``dst``; returns
         (output, annotation after) or None when it was dropped."""
-        before = [len(getattr(self.router.element(f"o{i}"), "seen", [])) for i in range(self.nout)]
+        before = len(self.chain.records())
         p = clickpy.Packet(PACKET)
         p.dst_ip = dst
         self.rt.push(0, p)
-        hits = []
-        for i in range(self.nout):
-            seen = getattr(self.router.element(f"o{i}"), "seen", [])
-            if len(seen) > before[i]:
-                hits.append((i, seen[-1][0]))
-                assert seen[-1][1] == PACKET            # the data is untouched
+        hits = self.chain.records()[before:]
         assert len(hits) <= 1
-        return hits[0] if hits else None
+        assert all(h.data == PACKET for h in hits)          # the data is untouched
+        return (hits[0].port, hits[0].dst_ip) if hits else None
 
     def read(self, h, param=None):
         return self.router.read(f"rt.{h}", param)
@@ -263,9 +236,7 @@ def test_configure_errors(cls):
     text = (f"InfiniteSource(ACTIVE false) -> rt :: {cls}(10.0.0.0/33 0, 1.0.0.0/8 0,"
             " 2.0.0.0/8 1, 3.0.0.0/8 x 0, 4/8 2.2.2.2 0 0);"
             " rt[0] -> Discard;")
-    with pytest.raises(ClickError) as e:
-        Router.from_text(text, filename="<expr>", registry=REGISTRY)
-    assert str(e.value) == (
+    assert str(click_error(router, text, filename="<expr>")) == (
         f"<expr>:1: While configuring 'rt :: {cls}':\n"
         "  argument 1 should be 'ADDR/MASK [GATEWAY] OUTPUT'\n"
         "  argument 3 should be 'ADDR/MASK [GATEWAY] OUTPUT'\n"
@@ -277,7 +248,7 @@ def test_configure_errors(cls):
 def test_noncontiguous_masks_refused(cls):
     text = f"InfiniteSource(ACTIVE false) -> rt :: {cls}(10.0.0.0/255.0.255.0 0) -> Discard;"
     with pytest.raises(ClickError):
-        Router.from_text(text, filename="<expr>", registry=REGISTRY)
+        router(text, filename="<expr>")
 
 
 def test_linear_noncontiguous_mask():

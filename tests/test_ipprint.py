@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import pytest
+from harness import Chain, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from runtime_util import run
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_NOP
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
-from test_ip_misc import Chain, config_error
+from test_ip_misc import config_error
 
 import clickpy
 

@@ -34,20 +34,17 @@ errors take the identifier from the output; everything else is exact.
 from __future__ import annotations
 
 import struct
-from pathlib import Path
 
 import pytest
-from runtime_util import simulated_time
+from harness import ROOT, cli, run
 from scapy.layers.inet import ICMP, IP, UDP, IPOption_RR
 from scapy.layers.l2 import ARP, Ether
 from scapy.packet import Raw
 from scapy.utils import rdpcap, wrpcap
 
-from clickpy.runtime.router import Router
-
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-CONFIG = Path(__file__).resolve().parents[1] / "configs" / "iprouter.click"
+CONFIG = ROOT / "configs" / "iprouter.click"
 
 # the configuration's defaults
 R0_IP, R0_MAC = "10.0.0.1", "00:00:c0:ae:67:ef"      # interface 0, net 10.0.0.0/24
@@ -146,9 +143,7 @@ def route(tmp_path, in0, in1=(), fill=True, **defines):
     files["OUT0"] = str(tmp_path / "out0.pcap")
     files["OUT1"] = str(tmp_path / "out1.pcap")
     files.update({k: str(v) for k, v in defines.items()})
-    with simulated_time():
-        r = Router.from_text(CONFIG.read_text(), files, filename=str(CONFIG))
-        r.run()
+    r = run(CONFIG.read_text(), files, filename=str(CONFIG))
     outs = [[bytes(p) for p in rdpcap(files[k])] for k in ("OUT0", "OUT1")]
     return r, outs[0], outs[1]
 
@@ -443,18 +438,15 @@ def test_record_route_option_gets_the_outgoing_address(tmp_path):
 
 def test_clickpy_run_simtime_matches(tmp_path):
     """The same run through ``clickpy run --simtime`` with NAME=value defines."""
-    import subprocess
-    import sys
     pkt = udp(A_IP, B_IP, A_MAC, R0_MAC)
     for i, (name, pkts) in enumerate((("in0", [pkt]),
                                       ("in1", [arp_reply(B_MAC, B_IP, R1_MAC, R1_IP)]))):
         pkts[0].time = 1_000_000 + i
         wrpcap(str(tmp_path / f"{name}.pcap"), pkts)
-    res = subprocess.run(
-        [sys.executable, "-m", "clickpy", "run", "--simtime", str(CONFIG),
-         f"IN0={tmp_path / 'in0.pcap'}", f"IN1={tmp_path / 'in1.pcap'}",
-         f"OUT0={tmp_path / 'out0.pcap'}", f"OUT1={tmp_path / 'out1.pcap'}",
-         "-h", "chk.drops"], capture_output=True, text=True, timeout=60)
+    res = cli("run", "--simtime", CONFIG,
+              f"IN0={tmp_path / 'in0.pcap'}", f"IN1={tmp_path / 'in1.pcap'}",
+              f"OUT0={tmp_path / 'out0.pcap'}", f"OUT1={tmp_path / 'out1.pcap'}",
+              "-h", "chk.drops", timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "0"
     assert [bytes(p) for p in rdpcap(str(tmp_path / "out1.pcap"))] == \

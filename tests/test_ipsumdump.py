@@ -2,7 +2,7 @@
 import struct
 
 import pytest
-from runtime_util import run
+from harness import run
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_RR
 from scapy.layers.l2 import Ether
 from scapy.utils import rdpcap, wrpcap

@@ -1,6 +1,6 @@
 """test_language -- every click(5) construct, flattened and compared exactly."""
 import pytest
-from langutil import errors, flat
+from harness.lang import errors, flat
 
 
 def test_empty_configuration():

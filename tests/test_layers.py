@@ -8,7 +8,7 @@ import ast
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT
 
 # bottom first; a module may import its own layer's modules and any layer below
 LAYERS = (

@@ -1,48 +1,10 @@
 """test_queues -- SimpleQueue, Queue, ThreadSafeQueue, FrontDropQueue and Unqueue."""
 import pytest
-from runtime_util import simulated_time
+from harness import router, run
 
 import clickpy
-from clickpy.graph.registry import default_registry
-from clickpy.graph.spec import ElementSpec
-from clickpy.runtime.router import Router
 
 QUEUES = ("SimpleQueue", "Queue", "ThreadSafeQueue", "FrontDropQueue")
-
-
-class Sink(clickpy.Element):
-    """Keeps the bytes of every packet pushed to it."""
-    port_count = "1/0"
-    processing = "h/h"
-
-    def __init__(self):
-        self.got = []
-
-    def push(self, port, packet):
-        self.got.append(bytes(packet.data))
-
-
-def _registry():
-    reg = default_registry().copy()
-    reg.add(ElementSpec(name="Sink", port_count="1/0", processing="h/h",
-                        runnable=True, python=True))
-    reg.classes["Sink"] = Sink
-    return reg
-
-
-REG = _registry()
-
-
-def build(text):
-    """An initialized router (not run) that knows the Sink element."""
-    return Router.from_text(text, filename="test.click", registry=REG)
-
-
-def run(text):
-    with simulated_time():
-        r = build(text)
-        r.run()
-    return r
 
 
 def ints(r, *names):
@@ -105,42 +67,42 @@ def test_discard_pulls_a_queue_empty():
 # -- order: who survives ----------------------------------------------------
 
 def test_fifo_keeps_first_and_refuses_later():
-    r = build("Idle -> q :: SimpleQueue(4) -> Idle; q[1] -> s :: Sink;")
+    r = router("Idle -> q :: SimpleQueue(4) -> Idle; q[1] -> s :: Rec;")
     q = r.element("q")
     push_bytes(q, range(10))
-    assert r.element("s").got == [bytes([i]) for i in range(4, 10)]
+    assert r.element("s").data == [bytes([i]) for i in range(4, 10)]
     assert drain(q) == [bytes([i]) for i in range(4)]
     assert ints(r, "q.drops", "q.highwater_length", "q.length") == [6, 4, 0]
 
 
 def test_frontdropqueue_pushes_out_oldest():
-    r = build("Idle -> q :: FrontDropQueue(4) -> Idle; q[1] -> s :: Sink;")
+    r = router("Idle -> q :: FrontDropQueue(4) -> Idle; q[1] -> s :: Rec;")
     q = r.element("q")
     push_bytes(q, range(10))
-    assert r.element("s").got == [bytes([i]) for i in range(6)]
+    assert r.element("s").data == [bytes([i]) for i in range(6)]
     assert drain(q) == [bytes([i]) for i in range(6, 10)]
     assert ints(r, "q.drops", "q.highwater_length", "q.length") == [6, 4, 0]
 
 
 def test_frontdropqueue_interleaved_pulls_keep_order():
-    r = build("Idle -> q :: FrontDropQueue(3) -> Idle; q[1] -> s :: Sink;")
+    r = router("Idle -> q :: FrontDropQueue(3) -> Idle; q[1] -> s :: Rec;")
     q = r.element("q")
     push_bytes(q, [1, 2, 3])
     assert bytes(q.pull(0).data) == b"\x01"
     push_bytes(q, [4, 5])                            # 2 is pushed out by 5
-    assert r.element("s").got == [b"\x02"]
+    assert r.element("s").data == [b"\x02"]
     assert drain(q) == [b"\x03", b"\x04", b"\x05"]
 
 
 def test_frontdropqueue_capacity_zero_refuses():
-    r = build("Idle -> q :: FrontDropQueue(0) -> Idle; q[1] -> s :: Sink;")
+    r = router("Idle -> q :: FrontDropQueue(0) -> Idle; q[1] -> s :: Rec;")
     push_bytes(r.element("q"), [7, 8])
-    assert r.element("s").got == [b"\x07", b"\x08"]
+    assert r.element("s").data == [b"\x07", b"\x08"]
     assert ints(r, "q.drops", "q.length") == [2, 0]
 
 
 def test_ring_wraps_many_times():
-    r = build("Idle -> q :: Queue(5) -> Idle;")
+    r = router("Idle -> q :: Queue(5) -> Idle;")
     q = r.element("q")
     out = []
     for start in range(0, 200, 3):
@@ -153,7 +115,7 @@ def test_ring_wraps_many_times():
 # -- handlers -----------------------------------------------------------------
 
 def test_highwater_and_reset_counts():
-    r = build("Idle -> q :: Queue(10) -> Idle; q[1] -> s :: Sink;")
+    r = router("Idle -> q :: Queue(10) -> Idle; q[1] -> s :: Rec;")
     q = r.element("q")
     push_bytes(q, range(6))
     for _ in range(4):
@@ -167,17 +129,17 @@ def test_highwater_and_reset_counts():
 
 
 def test_reset_empties_to_output_1():
-    r = build("Idle -> q :: Queue(10) -> Idle; q[1] -> s :: Sink;")
+    r = router("Idle -> q :: Queue(10) -> Idle; q[1] -> s :: Rec;")
     q = r.element("q")
     push_bytes(q, range(5))
     r.write("q.reset")
-    assert r.element("s").got == [bytes([i]) for i in range(5)]
+    assert r.element("s").data == [bytes([i]) for i in range(5)]
     assert ints(r, "q.length", "q.drops", "q.highwater_length") == [0, 0, 5]
     assert q.pull(0) is None
 
 
 def test_reset_without_output_1_frees():
-    r = build("Idle -> q :: Queue(10) -> Idle;")
+    r = router("Idle -> q :: Queue(10) -> Idle;")
     push_bytes(r.element("q"), range(5))
     r.write("q.reset")
     assert ints(r, "q.length", "q.drops") == [0, 0]
@@ -186,28 +148,28 @@ def test_reset_without_output_1_frees():
 @pytest.mark.parametrize("cls, kept", [("Queue", range(5)), ("SimpleQueue", range(5)),
                                        ("FrontDropQueue", range(3, 8))])
 def test_capacity_write_shrinks(cls, kept):
-    r = build(f"Idle -> q :: {cls}(10) -> Idle; q[1] -> s :: Sink;")
+    r = router(f"Idle -> q :: {cls}(10) -> Idle; q[1] -> s :: Rec;")
     q = r.element("q")
     push_bytes(q, range(8))
     r.write("q.capacity", "5")
     assert ints(r, "q.capacity", "q.length", "q.drops") == [5, 5, 0]
-    assert r.element("s").got == []                  # shrinking frees, it does not emit
+    assert r.element("s").data == []                 # shrinking frees, it does not emit
     assert drain(q) == [bytes([i]) for i in kept]
 
 
 def test_capacity_write_grows_and_keeps_packets():
-    r = build("Idle -> q :: Queue(3) -> Idle; q[1] -> s :: Sink;")
+    r = router("Idle -> q :: Queue(3) -> Idle; q[1] -> s :: Rec;")
     q = r.element("q")
     push_bytes(q, range(3))
     r.write("q.capacity", "6")
     push_bytes(q, range(3, 8))                       # 3 more fit, 2 refused
     assert ints(r, "q.capacity", "q.length", "q.drops") == [6, 6, 2]
-    assert r.element("s").got == [b"\x06", b"\x07"]
+    assert r.element("s").data == [b"\x06", b"\x07"]
     assert drain(q) == [bytes([i]) for i in range(6)]
 
 
 def test_capacity_write_rejects_bad_values():
-    r = build("Idle -> q :: Queue(3) -> Idle;")
+    r = router("Idle -> q :: Queue(3) -> Idle;")
     for bad in ("abc", "-1", "99999999999"):
         with pytest.raises(ValueError):
             r.write("q.capacity", bad)
@@ -216,7 +178,7 @@ def test_capacity_write_rejects_bad_values():
 
 def test_bad_capacity_argument():
     with pytest.raises(Exception, match="CAPACITY"):
-        build("Idle -> q :: Queue(-4) -> Idle;")
+        router("Idle -> q :: Queue(-4) -> Idle;")
 
 
 def test_overflow_is_reported_once(capfd):
@@ -228,7 +190,7 @@ def test_overflow_is_reported_once(capfd):
 # -- Unqueue ------------------------------------------------------------------
 
 def test_unqueue_burst_per_run():
-    r = build("""s :: InfiniteSource(LIMIT 50, BURST 50) -> q :: Queue
+    r = router("""s :: InfiniteSource(LIMIT 50, BURST 50) -> q :: Queue
                  -> u :: Unqueue(BURST 8) -> c :: Counter -> Discard;""")
     r.element("s").run_task_once()
     u = r.element("u")
@@ -243,14 +205,14 @@ def test_unqueue_burst_per_run():
 
 
 def test_unqueue_default_burst_is_one():
-    r = build("s :: InfiniteSource(LIMIT 5, BURST 5) -> Queue -> u :: Unqueue -> c :: Counter -> Discard;")
+    r = router("s :: InfiniteSource(LIMIT 5, BURST 5) -> Queue -> u :: Unqueue -> c :: Counter -> Discard;")
     r.element("s").run_task_once()
     r.element("u").run_task_once()
     assert ints(r, "c.count", "u.burst") == [1, 1]
 
 
 def test_unqueue_negative_burst_takes_everything():
-    r = build("""s :: InfiniteSource(LIMIT 300, BURST 300) -> Queue
+    r = router("""s :: InfiniteSource(LIMIT 300, BURST 300) -> Queue
                  -> u :: Unqueue(-1) -> c :: Counter -> Discard;""")
     r.element("s").run_task_once()
     r.element("u").run_task_once()
@@ -287,9 +249,9 @@ def test_unqueue_inactive_then_activated():
 
 
 def test_unqueue_pushes_batches_to_a_python_sink():
-    r = build("""s :: InfiniteSource(LIMIT 9, BURST 9) -> q :: Queue(4)
-                 -> u :: Unqueue(BURST 64) -> k :: Sink;""")
+    r = router("""s :: InfiniteSource(LIMIT 9, BURST 9) -> q :: Queue(4)
+                 -> u :: Unqueue(BURST 64) -> k :: Rec;""")
     r.element("s").run_task_once()
     r.element("u").run_task_once()
-    assert len(r.element("k").got) == 4
+    assert len(r.element("k").records) == 4
     assert ints(r, "q.drops", "u.count") == [5, 4]

@@ -1,31 +1,11 @@
 """test_runtime -- routers end to end: handlers, errors, Python elements, stopping, pools."""
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-import pytest
-from runtime_util import router, run
+from harness import cli, cli_process, config_error, router, run
 
 import clickpy
-from clickpy.errors import ClickError
-from clickpy.graph.registry import default_registry
-from clickpy.graph.spec import ElementSpec
-from clickpy.runtime.router import Router
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-class Recorder(clickpy.Element):
-    """Keeps every packet pushed to it (a test sink)."""
-    port_count = "1/0"
-    processing = "h/h"
-
-    def push(self, port, packet):
-        self.seen = getattr(self, "seen", [])
-        self.seen.append(packet)
 
 
 class Upper(clickpy.Element):
@@ -38,23 +18,6 @@ class Upper(clickpy.Element):
             return None
         packet.write(0, packet.data.upper())
         return packet
-
-
-def registry_with(*classes):
-    reg = default_registry().copy()
-    for cls in classes:
-        reg.add(ElementSpec(name=cls.__name__, port_count=cls.port_count,
-                            processing=cls.processing, runnable=True, python=True))
-        reg.classes[cls.__name__] = cls
-    return reg
-
-
-def run_with(text, *classes):
-    from runtime_util import simulated_time
-    with simulated_time():
-        r = Router.from_text(text, filename="<expr>", registry=registry_with(*classes))
-        r.run()
-    return r
 
 
 def test_counts_and_router_handlers():
@@ -88,24 +51,20 @@ def test_write_handlers_change_state():
 
 
 def test_python_elements_mixed_with_compiled():
-    r = run_with("InfiniteSource(\\<616263>, LIMIT 2, STOP true) -> u :: Upper -> c :: Counter -> rec :: Recorder;\n"
-                 "InfiniteSource(\\<78797a>, LIMIT 3, STOP true) -> u;", Recorder, Upper)
+    r = run("InfiniteSource(\\<616263>, LIMIT 2, STOP true) -> u :: Upper -> c :: Counter -> rec :: Rec;\n"
+            "InfiniteSource(\\<78797a>, LIMIT 3, STOP true) -> u;", classes=(Upper,))
     rec = r.element("rec")
-    assert [p.data for p in rec.seen] == [b"ABC", b"ABC"]
+    assert [p.data for p in rec.packets] == [b"ABC", b"ABC"]
     assert r.read("c.count") == "2"
 
 
 def test_configure_errors_name_the_element_and_argument():
-    with pytest.raises(ClickError) as e:
-        router("s :: InfiniteSource(LIMIT many);\ns -> Discard")
-    assert e.value.messages == ["test.click:1: While configuring 's :: InfiniteSource':",
+    assert config_error("s :: InfiniteSource(LIMIT many);\ns -> Discard") == ["test.click:1: While configuring 's :: InfiniteSource':",
                                 "  LIMIT: expected integer"]
 
 
 def test_declared_only_classes_cannot_run():
-    with pytest.raises(ClickError) as e:
-        router("InfiniteSource -> KernelTun(10.0.0.1/24) -> Discard")
-    assert e.value.messages == ["test.click:1: element class 'KernelTun' cannot run yet "
+    assert config_error("InfiniteSource -> KernelTun(10.0.0.1/24) -> Discard") == ["test.click:1: element class 'KernelTun' cannot run yet "
                                 "(declared only: no run-time code in clickpy)"]
 
 
@@ -113,9 +72,9 @@ def test_pool_exhaustion_drops_and_counts_and_nothing_crashes():
     from clickpy.runtime.packet import pool_stats, use_new_default_pool
     use_new_default_pool(10, 10)
     try:
-        r = run_with("s :: InfiniteSource(LIMIT 100, BURST 4) -> rec :: Recorder", Recorder)
+        r = run("s :: InfiniteSource(LIMIT 100, BURST 4) -> rec :: Rec")
         assert r.read("s.count") == "10"
-        assert len(r.element("rec").seen) == 10
+        assert len(r.element("rec").packets) == 10
         assert pool_stats()["alloc_failures"] >= 1
         assert pool_stats()["packets_free"] == 0
     finally:
@@ -123,11 +82,9 @@ def test_pool_exhaustion_drops_and_counts_and_nothing_crashes():
 
 
 def test_sigint_stops_cleanly_and_handlers_still_print():
-    proc = subprocess.Popen([sys.executable, "-m", "clickpy", "run", "-e",
-                             'InfiniteSource -> c :: Counter -> Discard; Script(print "ready")',
-                             "-h", "c.count"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = cli_process("run", "-e",
+                       'InfiniteSource -> c :: Counter -> Discard; Script(print "ready")',
+                       "-h", "c.count", env={**os.environ, "PYTHONUNBUFFERED": "1"})
     assert proc.stdout.readline() == "ready\n"       # running, however slow the start
     time.sleep(0.5)
     os.kill(proc.pid, signal.SIGINT)
@@ -137,19 +94,17 @@ def test_sigint_stops_cleanly_and_handlers_still_print():
 
 
 def test_cli_h_with_one_and_several_handlers_and_x():
-    cmd = [sys.executable, "-m", "clickpy", "run", "--simtime", "-e",
-           "InfiniteSource(LIMIT 4, STOP true) -> c :: Counter -> Discard"]
-    one = subprocess.run(cmd + ["-h", "c.count"], capture_output=True, text=True, cwd=ROOT)
+    cmd = ["run", "--simtime", "-e", "InfiniteSource(LIMIT 4, STOP true) -> c :: Counter -> Discard"]
+    one = cli(*cmd, "-h", "c.count")
     assert one.stdout == "4\n"
-    two = subprocess.run(cmd + ["-h", "c.count", "-h", "c.byte_count"], capture_output=True,
-                         text=True, cwd=ROOT)
+    two = cli(*cmd, "-h", "c.count", "-h", "c.byte_count")
     assert two.stdout == "c.count:\n4\n\nc.byte_count:\n276\n\n"     # 4 x 69 bytes
-    glob = subprocess.run(cmd + ["-h", "*.count"], capture_output=True, text=True, cwd=ROOT)
+    glob = cli(*cmd, "-h", "*.count")
     assert glob.stdout == "InfiniteSource@1.count:\n4\n\nc.count:\n4\n\nDiscard@3.count:\n4\n\n"
     # a class name (or glob) prints each element's name, even for one (Click's driver)
-    cls = subprocess.run(cmd + ["-h", "Counter.count"], capture_output=True, text=True, cwd=ROOT)
+    cls = cli(*cmd, "-h", "Counter.count")
     assert cls.stdout == "c.count:\n4\n\n"
-    x = subprocess.run(cmd + ["-x", "c.count"], capture_output=True, text=True, cwd=ROOT)
+    x = cli(*cmd, "-x", "c.count")
     assert x.returncode == 4
 
 
@@ -167,15 +122,12 @@ def test_load_python_and_pyx_element_files(tmp_path):
                    "        p.data[0] = 0\n        return 0\n")
     env = dict(os.environ, CLICKPY_CACHE=str(tmp_path / "cache"))
     out = tmp_path / "flat"
-    r = subprocess.run([sys.executable, "-m", "clickpy", "run", "--load", str(py), "--load", str(pyx),
-                        "-e", "InfiniteSource(\\<010203>, LIMIT 1, STOP true) -> Rev -> ZeroFirst "
-                        "-> c :: Counter -> Discard",
-                        "-h", "c.byte_count", "-o", str(out)],
-                       capture_output=True, text=True, cwd=ROOT, env=env)
+    r = cli("run", "--load", py, "--load", pyx,
+            "-e", "InfiniteSource(\\<010203>, LIMIT 1, STOP true) -> Rev -> ZeroFirst "
+            "-> c :: Counter -> Discard",
+            "-h", "c.byte_count", "-o", out, env=env)
     assert (r.returncode, r.stderr, r.stdout) == (0, "", "3\n")
-    check = subprocess.run([sys.executable, "-m", "clickpy", "check", "-v", "--load", str(py),
-                            "-e", "InfiniteSource -> Rev -> Discard"],
-                           capture_output=True, text=True, cwd=ROOT)
+    check = cli("check", "-v", "--load", py, "-e", "InfiniteSource -> Rev -> Discard")
     assert "Python elements (run under the GIL): Rev" in check.stderr
 
 
@@ -186,22 +138,17 @@ def test_deprecated_arguments_warn_in_context(capfd):
 
 
 def test_cli_handler_errors_name_what_is_missing():
-    base = [sys.executable, "-m", "clickpy", "run", "-e",
-            "InfiniteSource(LIMIT 1, STOP true) -> c :: Counter -> Discard"]
-    missing_handler = subprocess.run(base + ["-h", "c.nothing"], capture_output=True,
-                                     text=True, cwd=ROOT)
+    base = ["run", "-e", "InfiniteSource(LIMIT 1, STOP true) -> c :: Counter -> Discard"]
+    missing_handler = cli(*base, "-h", "c.nothing")
     assert (missing_handler.returncode, missing_handler.stderr) == (
         1, "no 'c.nothing' handler\n")
-    missing_element = subprocess.run(base + ["-h", "x*.count"], capture_output=True,
-                                     text=True, cwd=ROOT)
+    missing_element = cli(*base, "-h", "x*.count")
     assert (missing_element.returncode, missing_element.stderr) == (
         1, "no element matching 'x*'\n")
-    write_only = subprocess.run(base + ["-h", "c.reset", "-h", "nowhere.x"], capture_output=True,
-                                text=True, cwd=ROOT)
+    write_only = cli(*base, "-h", "c.reset", "-h", "nowhere.x")
     assert (write_only.returncode, write_only.stderr) == (
         1, "'c.reset' is a write handler\nno element 'nowhere'\n")
-    bad_time = subprocess.run([sys.executable, "-m", "clickpy", "run", "--simtime=abc", "-e",
-                               "Idle"], capture_output=True, text=True, cwd=ROOT)
+    bad_time = cli("run", "--simtime=abc", "-e", "Idle")
     assert (bad_time.returncode, bad_time.stderr) == (
         1, "clickpy run: --simtime: expected time in seconds\n")
 
@@ -234,8 +181,7 @@ class BadPush(clickpy.Element):
 def _run_buggy(tmp_path, config, *extra):
     lib = tmp_path / "buggy.py"
     lib.write_text(BUGGY)
-    return subprocess.run([sys.executable, "-m", "clickpy", "run", "--load", str(lib),
-                           "-e", config, *extra], capture_output=True, text=True, cwd=ROOT)
+    return cli("run", "--load", lib, "-e", config, *extra)
 
 
 def test_a_loaded_elements_exception_is_its_configuration_error(tmp_path):
@@ -277,13 +223,13 @@ def test_batch_1_gives_clicks_per_packet_order():
     config = ("InfiniteSource(\\<01>, LIMIT 3, BURST 3, STOP true) -> t :: Tee;"
               " t[0] -> Print(a) -> u :: Unstrip(0); t[1] -> Print(b) -> u;"
               " u -> Print(shared) -> Discard")
-    base = [sys.executable, "-m", "clickpy", "run", "-e", config]
+    base = ["run", "-e", config]
     click_order = ["a", "shared", "b", "shared"] * 3
-    one = subprocess.run(base + ["--batch", "1"], capture_output=True, text=True, cwd=ROOT)
+    one = cli(*base, "--batch", "1")
     assert [line.split(":")[0] for line in one.stderr.splitlines()] == click_order
-    batched = subprocess.run(base, capture_output=True, text=True, cwd=ROOT)
+    batched = cli(*base)
     assert [line.split(":")[0] for line in batched.stderr.splitlines()] == \
         ["a"] * 3 + ["shared"] * 3 + ["b"] * 3 + ["shared"] * 3
-    bad = subprocess.run(base + ["--batch", "65"], capture_output=True, text=True, cwd=ROOT)
+    bad = cli(*base, "--batch", "65")
     assert (bad.returncode, bad.stderr) == (1, "clickpy run: --batch: batch size must be between"
                                                " 1 and 64\n")

@@ -5,10 +5,9 @@ import os
 import re
 
 import pytest
-from runtime_util import router, run
+from harness import click_error, router, run
 
 from clickpy.elements.standard.script import DriverManager, Script
-from clickpy.errors import ClickError
 from clickpy.runtime.handlers import HandlerError
 
 # a source of N packets into a counter, for scripts to watch
@@ -72,9 +71,8 @@ def test_script_stop_without_drivermanager_stops_router(capfd):
 
 
 def test_only_one_driver_script():
-    with pytest.raises(ClickError) as exc:
-        router("DriverManager(stop); d2 :: Script(TYPE DRIVER, stop);")
-    assert str(exc.value).splitlines() == [
+    err = click_error(router, "DriverManager(stop); d2 :: Script(TYPE DRIVER, stop);")
+    assert str(err).splitlines() == [
         "test.click:1: While configuring 'd2 :: Script':",
         "  router has more than one driver script"]
 
@@ -355,17 +353,14 @@ def test_signal_script_runs_on_signal(capfd):
     ("InfiniteSource -> Script(TYPE PASSIVE) -> Discard", "ports allowed only on PACKET scripts"),
 ])
 def test_configure_errors(config, message):
-    with pytest.raises(ClickError) as exc:
-        router(config + ";")
-    lines = str(exc.value).splitlines()
+    lines = str(click_error(router, config + ";")).splitlines()
     assert lines[0].startswith("test.click:1: While configuring '")
     assert lines[1:] == ["  " + message]
 
 
 def test_configure_reports_every_bad_instruction():
-    with pytest.raises(ClickError) as exc:
-        router("s :: Script(foo, print ok, bar 1, goto x);")
-    assert str(exc.value).splitlines() == [
+    err = click_error(router, "s :: Script(foo, print ok, bar 1, goto x);")
+    assert str(err).splitlines() == [
         "test.click:1: While configuring 's :: Script':",
         "  syntax error at 'foo'",
         "  syntax error at 'bar'",
@@ -416,7 +411,6 @@ def test_packet_script_in_pull_context(tmp_path):
 
 
 def test_two_stop_requests_in_one_round_step_the_driver_script_twice(capfd):
-    from runtime_util import run
     run("InfiniteSource(LIMIT 1, STOP true) -> Discard;\n"
         "InfiniteSource(LIMIT 1, STOP true) -> Discard;\n"
         "DriverManager(pause, pause, print \"both stop events seen\", stop);")

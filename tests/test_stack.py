@@ -2,9 +2,9 @@
 import os
 import resource
 import signal
-import subprocess
-import sys
 import time
+
+from harness import cli, cli_process
 
 from clickpy.runtime.stack import HOP_BYTES, PYTHON_HOP_BYTES, chain_bytes, needs_own_stack
 
@@ -35,8 +35,7 @@ def test_a_chain_deeper_than_the_main_stack_runs(tmp_path):
     """15,000 action elements overflowed the 8 MB main stack (SIGSEGV)."""
     config = tmp_path / "deep.click"
     config.write_text(_deep(15_000, "InfiniteSource(LIMIT 10, STOP true)"))
-    r = subprocess.run([sys.executable, "-m", "clickpy", "run", str(config), "-h", "c.count"],
-                       capture_output=True, text=True, timeout=300)
+    r = cli("run", config, "-h", "c.count", timeout=300)
     assert (r.returncode, r.stdout, r.stderr) == (0, "10\n", "")
 
 
@@ -48,9 +47,8 @@ def test_sigint_stops_a_driver_on_its_own_stack(tmp_path):
     # a 1 MB main stack: 3,000 elements are too deep for it
     config = tmp_path / "deep.click"
     config.write_text(_deep(3_000, "InfiniteSource") + 'Script(print "ready");')
-    p = subprocess.Popen([sys.executable, "-m", "clickpy", "run", str(config), "-h", "c.count"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env={**os.environ, "PYTHONUNBUFFERED": "1"}, preexec_fn=_small_stack)
+    p = cli_process("run", config, "-h", "c.count", env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                    preexec_fn=_small_stack)
     assert p.stdout.readline() == "ready\n"        # initialized, running
     time.sleep(0.5)
     p.send_signal(signal.SIGINT)

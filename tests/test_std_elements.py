@@ -5,82 +5,14 @@ from __future__ import annotations
 import struct
 
 import pytest
-from runtime_util import hexdata, simulated_time
+from harness import SIM_START, config_error, hexdata, pull_all, router, run
 from scapy.all import IP, UDP, Ether, Raw
 
 import clickpy
-from clickpy.errors import ClickError
-from clickpy.graph.registry import default_registry
-from clickpy.graph.spec import ElementSpec
-from clickpy.runtime.router import Router
 
 PAINT = 16              # annotation offsets (clickpy's layout, Click's names)
 EXTRA_LENGTH = 28
 FIRST_TIMESTAMP = 32
-SIM_START = 1_000_000_000 * 10**9       # --simtime clock start, ns
-
-
-# -- test fixtures: recording sinks as Python elements ----------------------------
-
-class Rec(clickpy.Element):
-    """Push sink with any number of inputs: records (port, data, anno, timestamp)."""
-
-    port_count = "1-/0"
-    processing = "h/h"
-
-    def __init__(self):
-        self.got = []
-        self.meta = []      # (headroom, network header offset) per packet
-
-    def push(self, port, packet):
-        self.got.append((port, bytes(packet.data), packet.anno, packet.timestamp_ns))
-        self.meta.append((packet.headroom, packet.network_header_offset))
-
-    @property
-    def data(self):
-        return [d for _, d, _, _ in self.got]
-
-
-class PullEnd(clickpy.Element):
-    """A pull input that tests drive with input_pull_packet(0)."""
-
-    port_count = "1/0"
-    processing = "l/l"
-
-
-def registry():
-    reg = default_registry().copy()
-    for cls in (Rec, PullEnd):
-        reg.add(ElementSpec(cls.__name__, cls.port_count, cls.processing, "x/x",
-                            runnable=True, python=True))
-        reg.classes[cls.__name__] = cls
-    return reg
-
-
-def make(text: str) -> Router:
-    """An initialized router with Rec and PullEnd available."""
-    return Router.from_text(text, registry=registry(), filename="test.click")
-
-
-def run(text: str) -> Router:
-    with simulated_time():
-        r = make(text)
-        r.run()
-    return r
-
-
-def config_error(text: str) -> list[str]:
-    with pytest.raises(ClickError) as e:
-        make(text)
-    return e.value.messages
-
-
-def pull_all(r: Router, name: str = "p") -> list:
-    out = []
-    end = r.element(name)
-    while (p := end.input_pull_packet(0)) is not None:
-        out.append(p)
-    return out
 
 
 def udp(payload: bytes = b"hello", **ip) -> bytes:
@@ -102,8 +34,8 @@ SRC1 = f"InfiniteSource({hexdata(PKT)}, LIMIT 1, STOP true)"
 # -- Idle, Null -------------------------------------------------------------------
 
 def test_idle_drops_pushes_and_pulls_nothing():
-    r = make("InfiniteSource(LIMIT 0) -> i :: Idle -> p :: PullEnd; "
-             "Idle -> [1] i [1] -> s :: Rec;")
+    r = router("InfiniteSource(LIMIT 0) -> i :: Idle -> p :: PullEnd; "
+               "Idle -> [1] i [1] -> s :: Rec;")
     i = r.element("i")
     i.push(0, clickpy.Packet(PKT))
     i.push(1, clickpy.Packet(PKT))
@@ -125,7 +57,7 @@ def test_idle_takes_no_arguments():
 def test_null_push_and_pull():
     r = run(f"{SRC1} -> Null -> s :: Rec;")
     assert r.element("s").data == [PKT]
-    r = make(f"InfiniteSource({hexdata(PKT)}, LIMIT 2) -> Null -> p :: PullEnd;")
+    r = router(f"InfiniteSource({hexdata(PKT)}, LIMIT 2) -> Null -> p :: PullEnd;")
     assert [bytes(p) for p in pull_all(r)] == [PKT, PKT]
 
 
@@ -148,7 +80,7 @@ def test_paint_other_annotation(anno, offset):
 
 
 def test_paint_color_handler():
-    r = make("s :: Rec; Idle -> x :: Paint(3) -> s;")
+    r = router("s :: Rec; Idle -> x :: Paint(3) -> s;")
     assert r.read("x.color") == "3"
     r.write("x.color", "9")
     assert r.read("x.color") == "9"
@@ -175,7 +107,7 @@ def test_paint_family_bad_arguments(cls, conf, reason):
 
 
 def test_checkpaint_splits_by_color():
-    r = make("Idle -> x :: CheckPaint(5) -> a :: Rec; x[1] -> b :: Rec;")
+    r = router("Idle -> x :: CheckPaint(5) -> a :: Rec; x[1] -> b :: Rec;")
     x = r.element("x")
     for color in (5, 4, 5, 255):
         x.push(0, painted(PKT + bytes([color]), color))
@@ -184,7 +116,7 @@ def test_checkpaint_splits_by_color():
 
 
 def test_checkpaint_drops_without_output_1_and_anno():
-    r = make("Idle -> x :: CheckPaint(1, FIX_IP_SRC) -> a :: Rec;")
+    r = router("Idle -> x :: CheckPaint(1, FIX_IP_SRC) -> a :: Rec;")
     x = r.element("x")
     p = clickpy.Packet(PKT)
     p.set_anno(18, b"\x01")
@@ -198,15 +130,15 @@ def test_checkpaint_drops_without_output_1_and_anno():
 
 
 def test_checkpaint_pull():
-    r = make(f"InfiniteSource({hexdata(PKT)}, LIMIT 3) -> Paint(2) -> x :: CheckPaint(3)"
-             " -> p :: PullEnd; x[1] -> b :: Rec;")
+    r = router(f"InfiniteSource({hexdata(PKT)}, LIMIT 3) -> Paint(2) -> x :: CheckPaint(3)"
+               " -> p :: PullEnd; x[1] -> b :: Rec;")
     p = r.element("p")
     assert [p.input_pull_packet(0) for _ in range(4)] == [None] * 4
     assert r.element("b").data == [PKT] * 3
 
 
 def test_painttee_copies_color():
-    r = make("Idle -> x :: PaintTee(9) -> a :: Rec; x[1] -> b :: Rec;")
+    r = router("Idle -> x :: PaintTee(9) -> a :: Rec; x[1] -> b :: Rec;")
     x = r.element("x")
     x.push(0, painted(b"one", 9))
     x.push(0, painted(b"two", 8))
@@ -220,14 +152,14 @@ def test_painttee_copies_color():
 
 
 def test_painttee_pull_and_clone_is_independent():
-    r = make(f"InfiniteSource({hexdata(PKT)}, LIMIT 2) -> Paint(1) -> x :: PaintTee(1)"
-             " -> p :: PullEnd; x[1] -> Strip(14) -> b :: Rec;")
+    r = router(f"InfiniteSource({hexdata(PKT)}, LIMIT 2) -> Paint(1) -> x :: PaintTee(1)"
+               " -> p :: PullEnd; x[1] -> Strip(14) -> b :: Rec;")
     assert [bytes(p) for p in pull_all(r)] == [PKT, PKT]
     assert r.element("b").data == [PKT[14:]] * 2
 
 
 def test_painttee_anno_argument():
-    r = make("Idle -> x :: PaintTee(4, 5) -> a :: Rec; x[1] -> b :: Rec;")
+    r = router("Idle -> x :: PaintTee(4, 5) -> a :: Rec; x[1] -> b :: Rec;")
     p = clickpy.Packet(b"z")
     p.set_anno(5, b"\x04")
     r.element("x").push(0, p)
@@ -236,7 +168,7 @@ def test_painttee_anno_argument():
 
 
 def test_paintswitch_routes_by_paint():
-    r = make("Idle -> x :: PaintSwitch; x[0] -> a :: Rec; x[1] -> b :: Rec; x[2] -> c :: Rec;")
+    r = router("Idle -> x :: PaintSwitch; x[0] -> a :: Rec; x[1] -> b :: Rec; x[2] -> c :: Rec;")
     x = r.element("x")
     for i, color in enumerate((0, 2, 1, 3, 2, 255)):
         x.push(0, painted(bytes([i]), color))
@@ -275,20 +207,20 @@ def test_strip_unstrip_roundtrip():
 
 
 def test_strip_more_than_length_empties():
-    r = make("Idle -> x :: Strip(100) -> s :: Rec;")
+    r = router("Idle -> x :: Strip(100) -> s :: Rec;")
     r.element("x").push(0, clickpy.Packet(b"short"))
     assert r.element("s").data == [b""]
 
 
 def test_unstrip_without_headroom_copies():
-    r = make("Idle -> x :: Unstrip(4) -> s :: Rec;")
+    r = router("Idle -> x :: Unstrip(4) -> s :: Rec;")
     r.element("x").push(0, clickpy.Packet(b"abcdef", headroom=2))
     (_, data, _, _), = r.element("s").got
     assert len(data) == 10 and data[4:] == b"abcdef"
 
 
 def test_strip_pull():
-    r = make(f"InfiniteSource({hexdata(PKT)}, LIMIT 1) -> Strip(42) -> p :: PullEnd;")
+    r = router(f"InfiniteSource({hexdata(PKT)}, LIMIT 1) -> Strip(42) -> p :: PullEnd;")
     assert [bytes(p) for p in pull_all(r)] == [b"hello"]
 
 
@@ -300,7 +232,7 @@ def test_strip_bad_args(cls):
 
 
 def test_strip_to_network_header():
-    r = make("Idle -> x :: StripToNetworkHeader -> s :: Rec;")
+    r = router("Idle -> x :: StripToNetworkHeader -> s :: Rec;")
     x = r.element("x")
     p = clickpy.Packet(PKT)
     p.set_network_header(14, 20)
@@ -310,7 +242,7 @@ def test_strip_to_network_header():
 
 
 def test_strip_to_network_header_moves_back():
-    r = make("Idle -> st :: Strip(34) -> x :: StripToNetworkHeader -> s :: Rec;")
+    r = router("Idle -> st :: Strip(34) -> x :: StripToNetworkHeader -> s :: Rec;")
     p = clickpy.Packet(PKT)
     p.set_network_header(14, 20)
     r.element("st").push(0, p)
@@ -328,8 +260,8 @@ def test_truncate_and_extra_length():
 
 
 def test_truncate_accumulates_and_extra_length_false():
-    r = make("Idle -> a :: Truncate(30) -> b :: Truncate(10) -> s :: Rec;"
-             "Idle -> c :: Truncate(10, EXTRA_LENGTH false) -> s2 :: Rec;")
+    r = router("Idle -> a :: Truncate(30) -> b :: Truncate(10) -> s :: Rec;"
+               "Idle -> c :: Truncate(10, EXTRA_LENGTH false) -> s2 :: Rec;")
     r.element("a").push(0, clickpy.Packet(PKT))
     r.element("c").push(0, clickpy.Packet(PKT))
     r.element("a").push(0, clickpy.Packet(b"tiny"))
@@ -341,7 +273,7 @@ def test_truncate_accumulates_and_extra_length_false():
 
 
 def test_truncate_handler_and_errors():
-    r = make("Idle -> t :: Truncate(100) -> s :: Rec;")
+    r = router("Idle -> t :: Truncate(100) -> s :: Rec;")
     r.write("t.nbytes", "5")
     assert r.read("t.nbytes") == "5"
     r.element("t").push(0, clickpy.Packet(PKT))
@@ -356,7 +288,7 @@ def test_truncate_handler_and_errors():
 
 
 def test_pad_to_length_with_zeros():
-    r = make("Idle -> x :: Pad(60) -> s :: Rec; Idle -> y :: Pad(60, ZERO false) -> s2 :: Rec;")
+    r = router("Idle -> x :: Pad(60) -> s :: Rec; Idle -> y :: Pad(60, ZERO false) -> s2 :: Rec;")
     short = b"\xff" * 10
     r.element("x").push(0, clickpy.Packet(short))
     r.element("x").push(0, clickpy.Packet(PKT + b"x" * 30))
@@ -373,7 +305,7 @@ def test_pad_undoes_truncate():
 
 
 def test_pad_clears_extra_length_and_copies_shared():
-    r = make("Idle -> x :: Pad(8) -> s :: Rec;")
+    r = router("Idle -> x :: Pad(8) -> s :: Rec;")
     p = clickpy.Packet(b"abc")
     p.set_anno(EXTRA_LENGTH, struct.pack("=I", 5))
     q = p.clone()
@@ -394,34 +326,35 @@ def test_pad_bad_args():
 @pytest.mark.parametrize("headroom", [0, 1, 5, 128])
 def test_align(modulus, offset, headroom):
     # pool buffers start 8-byte aligned, so the headroom tells the data address modulo 8
-    r = make(f"Idle -> x :: Align({modulus}, {offset}) -> s :: Rec;")
+    r = router(f"Idle -> x :: Align({modulus}, {offset}) -> s :: Rec;")
     r.element("x").push(0, clickpy.Packet(PKT, headroom=headroom))
     assert r.element("s").data == [PKT]
-    assert r.element("s").meta[0][0] % modulus == offset
+    assert r.element("s").records[0].headroom % modulus == offset
 
 
 @pytest.mark.parametrize("headroom", [0, 3, 2048 - len(PKT), 2046 - len(PKT)])
 def test_align_full_buffer(headroom):
-    r = make("Idle -> x :: Align(8, 3) -> s :: Rec;")
+    r = router("Idle -> x :: Align(8, 3) -> s :: Rec;")
     r.element("x").push(0, clickpy.Packet(PKT, headroom=headroom))
     assert r.element("s").data == [PKT]
-    assert r.element("s").meta[0][0] % 8 == 3
+    assert r.element("s").records[0].headroom % 8 == 3
 
 
 def test_align_pull():
-    r = make(f"InfiniteSource({hexdata(PKT)}, LIMIT 1) -> Strip(1) -> Align(4, 0) -> p :: PullEnd;")
+    r = router(f"InfiniteSource({hexdata(PKT)}, LIMIT 1) -> Strip(1) -> Align(4, 0) -> p :: PullEnd;")
     (p,) = pull_all(r)
     assert bytes(p) == PKT[1:] and p.headroom % 4 == 0
 
 
 def test_align_keeps_network_header_and_clones():
-    r = make("Idle -> x :: Align(4, 0) -> s :: Rec;")
+    r = router("Idle -> x :: Align(4, 0) -> s :: Rec;")
     p = clickpy.Packet(PKT, headroom=5)
     p.set_network_header(14, 20)
     q = p.clone()
     r.element("x").push(0, p)
     assert r.element("s").data == [PKT]
-    head, nh = r.element("s").meta[0]
+    rec = r.element("s").records[0]
+    head, nh = rec.headroom, rec.network_header_offset
     assert head % 4 == 0 and nh == 14
     assert bytes(q) == PKT and q.headroom == 5 and q.network_header_offset == 14
 
@@ -439,7 +372,7 @@ def test_align_bad_args(conf, reason):
 # -- CheckLength ----------------------------------------------------------------------
 
 def test_checklength_splits():
-    r = make("Idle -> x :: CheckLength(60) -> a :: Rec; x[1] -> b :: Rec;")
+    r = router("Idle -> x :: CheckLength(60) -> a :: Rec; x[1] -> b :: Rec;")
     x = r.element("x")
     x.push(0, clickpy.Packet(bytes(60)))
     x.push(0, clickpy.Packet(bytes(61)))
@@ -456,8 +389,8 @@ def test_checklength_splits():
 def test_checklength_drops_and_pull():
     r = run(f"{SRC1} -> CheckLength(10) -> s :: Rec;")
     assert r.element("s").got == []
-    r = make(f"InfiniteSource({hexdata(PKT)}, LIMIT 2) -> CheckLength({len(PKT)})"
-             " -> p :: PullEnd;")
+    r = router(f"InfiniteSource({hexdata(PKT)}, LIMIT 2) -> CheckLength({len(PKT)})"
+               " -> p :: PullEnd;")
     assert len(pull_all(r)) == 2
 
 
@@ -476,8 +409,8 @@ def test_settimestamp_now_under_simtime():
 
 
 def test_settimestamp_fixed_and_first():
-    r = make("Idle -> a :: SetTimestamp(12.5) -> s :: Rec; Idle -> b :: SetTimestamp(3.000000007, FIRST true)"
-             " -> s2 :: Rec;")
+    r = router("Idle -> a :: SetTimestamp(12.5) -> s :: Rec; Idle -> b :: SetTimestamp(3.000000007, FIRST true)"
+               " -> s2 :: Rec;")
     r.element("a").push(0, clickpy.Packet(PKT))
     p = clickpy.Packet(PKT)
     p.timestamp_ns = 42
@@ -506,7 +439,7 @@ def test_tee_clones_to_every_output():
 
 
 def test_tee_batch_keeps_order():
-    r = make("Idle -> t :: Tee(2) -> a :: Rec; t[1] -> b :: Rec;")
+    r = router("Idle -> t :: Tee(2) -> a :: Rec; t[1] -> b :: Rec;")
     for i in range(5):
         r.element("t").push(0, clickpy.Packet(bytes([i])))
     assert r.element("a").data == r.element("b").data == [bytes([i]) for i in range(5)]
@@ -520,8 +453,8 @@ def test_tee_arms_mismatch():
 
 
 def test_pulltee():
-    r = make(f"InfiniteSource({hexdata(PKT)}, LIMIT 2) -> t :: PullTee -> p :: PullEnd;"
-             " t[1] -> Truncate(3) -> b :: Rec; t[2] -> c :: Rec;")
+    r = router(f"InfiniteSource({hexdata(PKT)}, LIMIT 2) -> t :: PullTee -> p :: PullEnd;"
+               " t[1] -> Truncate(3) -> b :: Rec; t[2] -> c :: Rec;")
     got = pull_all(r)
     assert [bytes(p) for p in got] == [PKT, PKT]
     assert r.element("b").data == [PKT[:3]] * 2
@@ -529,8 +462,8 @@ def test_pulltee():
 
 
 def test_hub():
-    r = make("h :: Hub; h[0] -> a :: Rec; h[1] -> b :: Rec; h[2] -> c :: Rec;"
-             " Idle -> [0]h; Idle -> [1]h; Idle -> [2]h;")
+    r = router("h :: Hub; h[0] -> a :: Rec; h[1] -> b :: Rec; h[2] -> c :: Rec;"
+               " Idle -> [0]h; Idle -> [1]h; Idle -> [2]h;")
     h = r.element("h")
     h.push(0, clickpy.Packet(b"from0"))
     h.push(1, clickpy.Packet(b"from1"))
@@ -541,7 +474,7 @@ def test_hub():
 
 
 def test_hub_single_port_drops():
-    r = make("Idle -> h :: Hub -> a :: Rec;")
+    r = router("Idle -> h :: Hub -> a :: Rec;")
     r.element("h").push(0, clickpy.Packet(b"x"))
     assert r.element("a").got == []
 

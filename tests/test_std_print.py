@@ -4,11 +4,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from runtime_util import hexdata, simulated_time
-from test_std_elements import PKT, SIM_START, SRC1, config_error, make, run
+from harness import at, config_error, hexdata, router, run, simulated_time
+from test_std_elements import PKT, SRC1
 
 import clickpy
-from clickpy.runtime import clock
 
 HEX24 = "000a0b0c 0d0e0001 02030405 08004500 00210001 00004011"
 HEXALL = HEX24 + " 66c90a00 00010a00 000204d2 0035000d a2f86865 6c6c6f"
@@ -26,7 +25,7 @@ def test_print_default_format(capfd):
 
 
 def test_print_no_label_and_short_packet(capfd):
-    r = make("Idle -> x :: Print -> s :: Rec;")
+    r = router("Idle -> x :: Print -> s :: Rec;")
     r.element("x").push(0, clickpy.Packet(b"\x01\x02\x03\x04\x05"))
     r.element("x").push(0, clickpy.Packet(b""))
     assert printed(capfd) == ["   5 | 01020304 05", "   0"]
@@ -51,7 +50,7 @@ def test_print_no_label_and_short_packet(capfd):
     ("\"\", 2", "  47 | 000a"),
 ])
 def test_print_arguments(capfd, conf, line):
-    r = make(f"Idle -> x :: Print({conf}) -> s :: Rec;")
+    r = router(f"Idle -> x :: Print({conf}) -> s :: Rec;")
     warnings = capfd.readouterr().err      # deprecated LENGTH/NBYTES warn at configuration
     deprecated = [k for k in ("LENGTH", "NBYTES") if re.search(rf"(?<![A-Z]){k} ", conf)]
     assert warnings.splitlines()[1:] == [f"  warning: {k}: argument deprecated" for k in deprecated]
@@ -60,21 +59,21 @@ def test_print_arguments(capfd, conf, line):
 
 
 def test_print_ascii(capfd):
-    r = make("Idle -> x :: Print(t, 20, CONTENTS ASCII) -> s :: Rec;")
+    r = router("Idle -> x :: Print(t, 20, CONTENTS ASCII) -> s :: Rec;")
     r.element("x").push(0, clickpy.Packet(b"Hello, world!\x00\x7f\x1fabcdefgh"))
     r.element("x").push(0, clickpy.Packet(b"ab"))
     assert printed(capfd) == ["t:   24 |  Hello, w orld!... abcd", "t:    2 |  ab"]
 
 
 def test_print_long_length_column(capfd):
-    r = make("Idle -> x :: Print(big, 2) -> s :: Rec;")
+    r = router("Idle -> x :: Print(big, 2) -> s :: Rec;")
     r.element("x").push(0, clickpy.Packet(bytes(12345)))
     assert printed(capfd) == ["big: 12345 | 0000"]
 
 
 def test_print_timestamp(capfd):
-    r = make("Idle -> x :: Print(ts, 0, TIMESTAMP true) -> Print(TIMESTAMP true, MAXLENGTH 1)"
-             " -> s :: Rec;")
+    r = router("Idle -> x :: Print(ts, 0, TIMESTAMP true) -> Print(TIMESTAMP true, MAXLENGTH 1)"
+               " -> s :: Rec;")
     p = clickpy.Packet(PKT)
     p.timestamp_ns = 1_000_000_000_123_456_000
     r.element("x").push(0, p)
@@ -92,7 +91,7 @@ def test_print_timestamp_simtime(capfd):
 
 
 def test_print_anno_and_headroom(capfd):
-    r = make("Idle -> x :: Print(a, 4, PRINTANNO true, HEADROOM true) -> s :: Rec;")
+    r = router("Idle -> x :: Print(a, 4, PRINTANNO true, HEADROOM true) -> s :: Rec;")
     p = clickpy.Packet(PKT, headroom=100)
     p.paint = 0xAB
     p.set_anno(0, b"\x0a\x00\x00\x01")
@@ -103,7 +102,7 @@ def test_print_anno_and_headroom(capfd):
 
 
 def test_print_active_handler(capfd):
-    r = make("Idle -> x :: Print(q, ACTIVE false) -> s :: Rec;")
+    r = router("Idle -> x :: Print(q, ACTIVE false) -> s :: Rec;")
     r.element("x").push(0, clickpy.Packet(PKT))
     assert printed(capfd) == []
     assert r.read("x.active") == "false"
@@ -116,7 +115,7 @@ def test_print_active_handler(capfd):
 
 
 def test_print_pull(capfd):
-    r = make(f"InfiniteSource({hexdata(PKT)}, LIMIT 2) -> Print(pl, 4) -> p :: PullEnd;")
+    r = router(f"InfiniteSource({hexdata(PKT)}, LIMIT 2) -> Print(pl, 4) -> p :: PullEnd;")
     end = r.element("p")
     assert bytes(end.input_pull_packet(0)) == PKT
     assert bytes(end.input_pull_packet(0)) == PKT
@@ -145,7 +144,7 @@ def test_print_bad_args(conf, reason):
 # -- Message -----------------------------------------------------------------------
 
 def test_message_prints_at_configure(capfd):
-    make("m :: Message(\"hello there\");\nMessage(careful, WARNING);")
+    router("m :: Message(\"hello there\");\nMessage(careful, WARNING);")
     assert printed(capfd) == [
         "test.click:1: While configuring 'm :: Message':", "  hello there",
         "test.click:2: While configuring 'Message@2 :: Message':", "  warning: careful"]
@@ -172,7 +171,7 @@ def test_message_bad_args(conf, reason):
 def push_at(r, name, times_ms, sizes):
     """Pushes packets of the given sizes at simulated times (ms after the simtime start)."""
     for t, n in zip(times_ms, sizes, strict=True):
-        clock.use_simulated_time(True, SIM_START + t * 1_000_000)
+        at(t / 1000)
         r.element(name).push(0, clickpy.Packet(bytes(n)))
 
 
@@ -186,7 +185,7 @@ def push_at(r, name, times_ms, sizes):
 ])
 def test_averagecounter(conf, times, sizes, count, nbytes, rate, byte_rate):
     with simulated_time():
-        r = make(f"Idle -> a :: AverageCounter({conf}) -> s :: Rec;")
+        r = router(f"Idle -> a :: AverageCounter({conf}) -> s :: Rec;")
         push_at(r, "a", times, sizes)
     assert r.read("a.count") == str(count)
     assert r.read("a.byte_count") == str(nbytes)
@@ -200,7 +199,7 @@ def test_averagecounter_pull_and_batches():
             " -> a :: AverageCounter -> Rec;")
     assert r.read("a.count") == "100"
     assert r.read("a.byte_count") == str(100 * len(PKT))
-    r = make(f"InfiniteSource({hexdata(PKT)}, LIMIT 3) -> a :: AverageCounter -> p :: PullEnd;")
+    r = router(f"InfiniteSource({hexdata(PKT)}, LIMIT 3) -> a :: AverageCounter -> p :: PullEnd;")
     for _ in range(4):
         r.element("p").input_pull_packet(0)
     assert r.read("a.count") == "3"
@@ -208,7 +207,7 @@ def test_averagecounter_pull_and_batches():
 
 def test_averagecounter_reset_and_args():
     with simulated_time():
-        r = make("Idle -> a :: AverageCounter -> s :: Rec;")
+        r = router("Idle -> a :: AverageCounter -> s :: Rec;")
         push_at(r, "a", [0, 100], [10, 10])
         assert r.read("a.count") == "2"
         r.write("a.reset")

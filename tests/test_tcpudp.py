@@ -1,13 +1,12 @@
 """test_tcpudp -- CheckTCPHeader, CheckUDPHeader, SetTCPChecksum, SetUDPChecksum, UDPIPEncap."""
 import pytest
+from harness import IPChain, as_packet, click_error
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scapy.layers.inet import IP, TCP, UDP, IPOption_NOP
 from scapy.packet import Raw
-from test_icmp import Chain, as_packet
 
 import clickpy
-from clickpy.errors import ClickError
 from clickpy.runtime.handlers import HandlerError
 
 
@@ -56,7 +55,7 @@ BAD_TCP = {
 
 
 def test_checktcpheader_good():
-    c = Chain("e :: CheckTCPHeader").push(*GOOD_TCP)
+    c = IPChain("e :: CheckTCPHeader", outputs=2).push(*GOOD_TCP)
     assert c.out(0) == GOOD_TCP and c.read("e.drops") == "0"
 
 
@@ -64,14 +63,14 @@ def test_checktcpheader_good():
 def test_checktcpheader_bad(case, capsys):
     raw, reason = BAD_TCP[case]
     data = bytes(raw)
-    c = Chain("e :: CheckTCPHeader(DETAILS true)").push(GOOD_TCP[0], raw)
+    c = IPChain("e :: CheckTCPHeader(DETAILS true)", outputs=2).push(GOOD_TCP[0], raw)
     assert c.out(0) == [GOOD_TCP[0]] and c.out(1) == [data]
     counts = [0, 0, 0]
     counts[reason] = 1
     assert c.read("e.drops") == "1" and c.read("e.drop_details") == details(counts, "TCP")
     reasons = ("not TCP", "bad packet length", "bad TCP checksum")
     assert capsys.readouterr().err == f"e: TCP header check failed: {reasons[reason]}\n"
-    c = Chain("e :: CheckTCPHeader", out1=False).push(data if reason else udp_packet())
+    c = IPChain("e :: CheckTCPHeader").push(data if reason else udp_packet())
     assert c.out(0) == [] and c.read("e.drops") == "1"
     with pytest.raises(HandlerError):
         c.read("e.drop_details")
@@ -94,7 +93,7 @@ BAD_UDP = {
 
 
 def test_checkudpheader_good():
-    c = Chain("e :: CheckUDPHeader").push(*GOOD_UDP)
+    c = IPChain("e :: CheckUDPHeader", outputs=2).push(*GOOD_UDP)
     assert c.out(0) == GOOD_UDP and c.read("e.drops") == "0"
 
 
@@ -102,7 +101,7 @@ def test_checkudpheader_good():
 def test_checkudpheader_bad(case, capsys):
     raw, reason = BAD_UDP[case]
     data = bytes(raw)
-    c = Chain("e :: CheckUDPHeader(DETAILS true, VERBOSE true)").push(GOOD_UDP[0], raw)
+    c = IPChain("e :: CheckUDPHeader(DETAILS true, VERBOSE true)", outputs=2).push(GOOD_UDP[0], raw)
     assert c.out(0) == [GOOD_UDP[0]] and c.out(1) == [data]
     counts = [0, 0, 0]
     counts[reason] = 1
@@ -114,10 +113,8 @@ def test_checkudpheader_bad(case, capsys):
 @pytest.mark.parametrize("name", ["CheckTCPHeader", "CheckUDPHeader", "CheckICMPHeader"])
 @pytest.mark.parametrize("conf", ["1", "VERBOSE maybe", "FOO true"])
 def test_checker_argument_errors(name, conf):
-    with pytest.raises(ClickError) as info:
-        Chain(f"e :: {name}({conf})")
-    assert f"While configuring 'e :: {name}'" in str(info.value) + "".join(
-        getattr(info.value, "errors", []) or [])
+    assert f"While configuring 'e :: {name}'" in str(
+        click_error(IPChain, f"e :: {name}({conf})", outputs=2))
 
 
 _FUZZ = {}
@@ -128,7 +125,7 @@ _FUZZ = {}
        hl=st.integers(0x45, 0x48), name=st.sampled_from(["CheckTCPHeader", "CheckUDPHeader"]))
 def test_fuzz_checkers_accounting(packets, proto, hl, name):
     if name not in _FUZZ:
-        _FUZZ[name] = Chain(f"e :: {name}(DETAILS true)")
+        _FUZZ[name] = IPChain(f"e :: {name}(DETAILS true)", outputs=2)
     c = _FUZZ[name]
     n0, n1, drops = len(c.out(0)), len(c.out(1)), int(c.read("e.drops"))
     for raw in packets:
@@ -155,7 +152,7 @@ def zero_sum(raw, at):
 @pytest.mark.parametrize("raw", GOOD_TCP)
 def test_settcpchecksum_matches_scapy(raw):
     hlen = (raw[0] & 15) * 4
-    c = Chain("e :: SetTCPChecksum", out1=False).push(zero_sum(raw, hlen + 16))
+    c = IPChain("e :: SetTCPChecksum").push(zero_sum(raw, hlen + 16))
     assert c.out(0) == [raw]
 
 
@@ -163,11 +160,11 @@ def test_settcpchecksum_fixoff_and_bad_lengths(capsys):
     raw = tcp_packet(b"")
     low = zero_sum(corrupt(raw, 32, b"\x30"), 36)
     high = zero_sum(corrupt(raw, 32, b"\xf0"), 36)
-    c = Chain("e :: SetTCPChecksum(true)", out1=False).push(low, high)
+    c = IPChain("e :: SetTCPChecksum(true)").push(low, high)
     assert c.out(0) == [raw, raw]
-    c = Chain("e :: SetTCPChecksum(FIXOFF false)", out1=False).push(low)
+    c = IPChain("e :: SetTCPChecksum(FIXOFF false)").push(low)
     assert c.out(0)[0][32] == 0x30
-    c = Chain("e :: SetTCPChecksum", out1=False).push(raw[:39], clickpy.Packet(raw))
+    c = IPChain("e :: SetTCPChecksum").push(raw[:39], clickpy.Packet(raw))
     assert c.out(0) == []
     assert capsys.readouterr().err == "SetTCPChecksum: bad lengths\n" * 2
 
@@ -175,17 +172,17 @@ def test_settcpchecksum_fixoff_and_bad_lengths(capsys):
 @pytest.mark.parametrize("raw", GOOD_UDP[:3] + GOOD_UDP[4:])
 def test_setudpchecksum_matches_scapy(raw):
     hlen = (raw[0] & 15) * 4
-    c = Chain("e :: SetUDPChecksum").push(zero_sum(raw, hlen + 6))
+    c = IPChain("e :: SetUDPChecksum", outputs=2).push(zero_sum(raw, hlen + 6))
     assert c.out(0) == [raw]
 
 
 def test_setudpchecksum_fragments_and_short_packets(capsys):
     frag = udp_packet(flags="MF")
     short = udp_packet(len=40)
-    c = Chain("e :: SetUDPChecksum").push(frag, short)
+    c = IPChain("e :: SetUDPChecksum", outputs=2).push(frag, short)
     assert c.out(0) == [] and c.out(1) == [frag, short]
     assert capsys.readouterr().err == ""
-    c = Chain("e :: SetUDPChecksum", out1=False).push(frag, short)
+    c = IPChain("e :: SetUDPChecksum").push(frag, short)
     assert c.out(0) == []
     assert capsys.readouterr().err == "e: fragment or short packet\n"
 
@@ -200,13 +197,13 @@ def test_setudpchecksum_zero_becomes_ffff():
     fixed[UDP].chksum = None
     expect = bytes(fixed)
     assert expect[26:28] == b"\xff\xff"
-    assert Chain("e :: SetUDPChecksum").push(zero_sum(raw, 26)).out(0) == [expect]
+    assert IPChain("e :: SetUDPChecksum", outputs=2).push(zero_sum(raw, 26)).out(0) == [expect]
 
 
 # -- UDPIPEncap -------------------------------------------------------------------------
 
 def test_udpipencap_byte_for_byte():
-    c = Chain("e :: UDPIPEncap(1.0.0.1, 1234, 2.0.0.2, dns)", out1=False)
+    c = IPChain("e :: UDPIPEncap(1.0.0.1, 1234, 2.0.0.2, dns)")
     c.push(b"hello", b"", b"odd-length")
     outs = c.out(0)
     for i, (out, payload) in enumerate(zip(outs, [b"hello", b"", b"odd-length"], strict=True)):
@@ -218,7 +215,7 @@ def test_udpipencap_byte_for_byte():
 
 
 def test_udpipencap_dst_anno_and_no_checksum():
-    c = Chain("e :: UDPIPEncap(1.0.0.1, 1, DST_ANNO, 2, false)", out1=False)
+    c = IPChain("e :: UDPIPEncap(1.0.0.1, 1, DST_ANNO, 2, false)")
     p = clickpy.Packet(b"data")
     p.dst_ip = "9.8.7.6"
     c.push(p)
@@ -230,7 +227,7 @@ def test_udpipencap_dst_anno_and_no_checksum():
 
 
 def test_udpipencap_handlers():
-    c = Chain("e :: UDPIPEncap(1.0.0.1, 1, 2.0.0.2, 2)", out1=False)
+    c = IPChain("e :: UDPIPEncap(1.0.0.1, 1, 2.0.0.2, 2)")
     assert (c.read("e.src"), c.read("e.sport"), c.read("e.dst"), c.read("e.dport")) == \
         ("1.0.0.1", "1", "2.0.0.2", "2")
     c.write("e.src", "3.3.3.3")
@@ -245,15 +242,12 @@ def test_udpipencap_handlers():
 @pytest.mark.parametrize("conf", ["1.0.0.1, 1, 2.0.0.2", "1.0.0.1, 70000, 2.0.0.2, 1",
                                   "1.0.0.1, 1, 2.0.0, 1", "1.0.0.1, 1, 2.0.0.2, 1, maybe"])
 def test_udpipencap_argument_errors(conf):
-    with pytest.raises(ClickError) as info:
-        Chain(f"e :: UDPIPEncap({conf})", out1=False)
-    assert "While configuring 'e :: UDPIPEncap'" in str(info.value) + "".join(
-        getattr(info.value, "errors", []) or [])
+    assert "While configuring 'e :: UDPIPEncap'" in str(
+        click_error(IPChain, f"e :: UDPIPEncap({conf})"))
 
 
 def test_encap_then_check_round_trip():
-    c = Chain("e :: UDPIPEncap(1.0.0.1, 5, 2.0.0.2, 6) -> CheckIPHeader -> CheckUDPHeader",
-              out1=False)
+    c = IPChain("e :: UDPIPEncap(1.0.0.1, 5, 2.0.0.2, 6) -> CheckIPHeader -> CheckUDPHeader")
     c.push(b"abc", b"")
     assert len(c.out(0)) == 2
     assert as_packet is not None

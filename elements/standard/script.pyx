@@ -116,15 +116,15 @@ cdef class Script(Element):
     With parameters: the negated number.
     =h abs read-only
     With parameters: the absolute value.
-    =h eq read-only
-    With parameters: whether two values are equal; numbers compare as
-    numbers, other text bytewise after unquoting. ne, lt, gt, le and ge
-    are the other comparisons.
+    =h eq, ne, lt, gt, le, ge read-only
+    With parameters: compares two values (eq: equal; ne, lt, gt, le, ge
+    likewise); numbers compare as numbers, other text bytewise after
+    unquoting.
     =h not read-only
     With parameters: the negated boolean.
-    =h and read-only
-    With parameters: whether all booleans are true. or, nand and nor are
-    the other connectives.
+    =h and, or, nand, nor read-only
+    With parameters: whether all booleans are true (and); or, nand and
+    nor are the other connectives.
     =h if read-only
     With parameters: "if COND A B" gives A when COND is true, else B.
     =h in read-only
@@ -139,15 +139,15 @@ cdef class Script(Element):
     With parameters: the length of the parameter text.
     =h unquote read-only
     With parameters: the text with one layer of quotes removed.
-    =h readable read-only
-    With parameters: whether every named handler is readable. writable
+    =h readable, writable read-only
+    With parameters: whether every named handler is readable; writable
     tests for write handlers.
     =h now read-only
     The current time, as SEC.USEC.
-    =h htons read-only
-    With parameters: the 16-bit integer in network byte order; htonl,
-    ntohs and ntohl likewise.
-    =h cat read-only
+    =h htons, htonl, ntohs, ntohl read-only
+    With parameters: the 16-bit integer in network byte order (htons);
+    htonl, ntohs and ntohl likewise.
+    =h cat, catq read-only
     With parameters: the contents of a file; catq quotes them.
     =h kill read-only
     With parameters: sends signal SIGNO to the listed process IDs.
@@ -246,6 +246,15 @@ cdef class DriverManager(Script):
       DriverManager(wait 0.1s, stop);
     =h step write-only
     As in Script; "router" steps as a driver stop request does.
+    =h goto, set write-only
+    As in Script.
+    =h run read/write
+    As in Script.
+    =h add, sub, min, max, mul, div, idiv, mod, rem, neg, abs, eq, ne, lt,
+    gt, le, ge, not, and, or, nand, nor, if, in, first, sprintf, random,
+    length, unquote, readable, writable, now, htons, htonl, ntohs, ntohl,
+    cat, catq, kill, get, shift read-only
+    As in Script.
     =a Script
     """
     port_count = "-/-"

@@ -58,6 +58,8 @@ cdef class ToDump(DumpSink):
     Sets 'count' to 0.
     =h filename read-only
     Same as FILENAME.
+    =h encap read-only
+    The link type written, as an ENCAP word ('ETHER', 'IP', ...).
     =a FromDump, ToIPSummaryDump
     """
     port_count = "1/0-1"

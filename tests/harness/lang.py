@@ -1,4 +1,4 @@
-"""langutil -- helpers for front-end tests: a fixed class set, flat-graph views."""
+"""lang -- front-end test helpers: a fixed class set, flat-graph views, error texts"""
 from clickpy.errors import ClickError
 from clickpy.lang import read_config
 
@@ -7,7 +7,7 @@ CLASSES = {"Idle", "Discard", "Counter", "Queue", "Paint", "Classifier", "Tee", 
 
 
 def flat(text, defines=None, filename="t.click"):
-    """Flattens ``text``; returns (elements as 'name :: Class(config)', sorted connection strings)."""
+    """Flattens ``text``: (elements as 'name :: Class(config)', sorted connection strings)."""
     g = read_config(text, filename, defines, CLASSES.__contains__)
     names = [e.name for e in g.elements]
     elems = [f"{e.name} :: {e.class_name}" + (f"({e.config})" if e.config else "")
