@@ -326,13 +326,20 @@ class Session:
             return None
         return e, hname, h
 
-    def _read(self, full: str, param: bytes):
+    def _lookup_access(self, full: str, write: bool):
+        """As _lookup, for a handler that can write (else read): a read-only
+        (write-only) one gets a permission error reply and None."""
         found = self._lookup(full)
+        if found is not None and (found[2].write if write else found[2].read) is None:
+            self._message(CSERR_PERMISSION, f"Handler '{full}' {'read' if write else 'write'}-only")
+            return None
+        return found
+
+    def _read(self, full: str, param: bytes):
+        found = self._lookup_access(full, False)
         if found is None:
             return None
         e, hname, h = found
-        if h.read is None:
-            return self._message(CSERR_PERMISSION, f"Handler '{full}' write-only")
         if param and not h.read_param:
             unparsed = f"{e.name}.{hname}" if e is not None else hname
             errors = [f"read handler '{unparsed}' does not take parameters"]
@@ -348,12 +355,10 @@ class Session:
         return self._messages(CSERR_UNSPECIFIED, f"Read handler '{full}' error", errors)
 
     def _write(self, full: str, value: bytes):
-        found = self._lookup(full)
+        found = self._lookup_access(full, True)
         if found is None:
             return None
-        e, hname, h = found
-        if h.write is None:
-            return self._message(CSERR_PERMISSION, f"Handler '{full}' read-only")
+        e, hname = found[:2]
         if self.read_only:
             return self._message(CSERR_PERMISSION, f"Permission denied for '{full}'")
         with warnings.catch_warnings(record=True) as caught:

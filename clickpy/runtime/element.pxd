@@ -7,6 +7,10 @@
 #    output port, or DROP. The base class runs it over each batch, in push
 #    and pull context alike (push_actions, pull_actions), and keeps Click's
 #    packet order. Most elements need nothing else.
+#    An element with one output that turns each packet into another one, or
+#    into none (reassemblers, error generators), gives push_converts and
+#    pull_converts a conversion instead: it takes the packet over and
+#    returns the packet to send on, or NULL.
 # 2. An element that makes packets, answers, or sends one packet to several
 #    outputs (ARP responders and queriers, bridges, Tee-like elements, tasks)
 #    writes its own push_batch or run_task and hands each packet to an
@@ -57,6 +61,7 @@ cdef class Element:
 
 
 ctypedef int (*action_fn)(Element self, Packet *p) noexcept nogil
+ctypedef Packet *(*convert_fn)(Element self, Packet *p) noexcept nogil
 
 
 # -- emitting packets in the order they are produced (rule 2 above) ----------
@@ -151,3 +156,35 @@ cdef inline uint32_t pull_actions(Element self, Batch *b, uint32_t max,
     batch_act(self, b, action, &em)
     emit_flush(self, &em)
     return b.n
+
+
+# -- converting each packet into another, or none (rule 1 above) ---------------
+
+cdef inline uint32_t batch_convert(Element self, Batch *b, convert_fn convert) noexcept nogil:
+    """Replaces each packet of ``b``, in order, by what ``convert`` returns
+    for it; NULLs leave no gap. ``convert`` owns the packet it is given."""
+    cdef uint32_t i, keep = 0
+    cdef Packet *q
+    for i in range(b.n):
+        q = convert(self, b.p[i])
+        if q != NULL:
+            b.p[keep] = q
+            keep += 1
+    b.n = keep
+    return keep
+
+
+cdef inline void push_converts(Element self, Batch *b, convert_fn convert) noexcept nogil:
+    """push_batch for a converting element: the packets ``convert`` returns
+    leave on output 0. As with push_actions, ``<convert_fn>MyClass.method``
+    inlines the conversion into the loop."""
+    if batch_convert(self, b, convert):
+        self.output_push(0, b)
+
+
+cdef inline uint32_t pull_converts(Element self, Batch *b, uint32_t max,
+                                   convert_fn convert) noexcept nogil:
+    """pull_batch for a converting element (see push_converts)."""
+    if self.input_pull(0, b, max) == 0:
+        return 0
+    return batch_convert(self, b, convert)

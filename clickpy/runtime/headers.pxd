@@ -193,28 +193,30 @@ cdef inline int32_t _pkt_header_off(Packet *p, int32_t buf_off, uint32_t need) n
     return off
 
 
-cdef inline uint8_t *pkt_ip_header(Packet *p) noexcept nogil:
-    """The network header annotation when a 20-byte IPv4 header fits there, else NULL."""
-    cdef int32_t off = _pkt_header_off(p, p.network_off, IP_HLEN_MIN)
+cdef inline uint8_t *_pkt_header(Packet *p, int32_t buf_off, uint32_t need) noexcept nogil:
+    """The header recorded at ``buf_off``, as _pkt_header_off, as a pointer; NULL when it
+    does not fit."""
+    cdef int32_t off = _pkt_header_off(p, buf_off, need)
     return p.data + off if off >= 0 else NULL
+
+
+# The header annotations: the header an annotation records when the protocol's
+# minimum header (IP_HLEN_MIN, UDP_HLEN, TCP_HLEN_MIN, ICMP_HLEN bytes) fits in
+# the packet there, else NULL.
+cdef inline uint8_t *pkt_ip_header(Packet *p) noexcept nogil:
+    return _pkt_header(p, p.network_off, IP_HLEN_MIN)
 
 
 cdef inline uint8_t *pkt_udp_header(Packet *p) noexcept nogil:
-    """The transport header annotation when 8 UDP header bytes fit there, else NULL."""
-    cdef int32_t off = _pkt_header_off(p, p.transport_off, UDP_HLEN)
-    return p.data + off if off >= 0 else NULL
+    return _pkt_header(p, p.transport_off, UDP_HLEN)
 
 
 cdef inline uint8_t *pkt_tcp_header(Packet *p) noexcept nogil:
-    """The transport header annotation when 20 TCP header bytes fit there, else NULL."""
-    cdef int32_t off = _pkt_header_off(p, p.transport_off, TCP_HLEN_MIN)
-    return p.data + off if off >= 0 else NULL
+    return _pkt_header(p, p.transport_off, TCP_HLEN_MIN)
 
 
 cdef inline uint8_t *pkt_icmp_header(Packet *p) noexcept nogil:
-    """The transport header annotation when 8 ICMP header bytes fit there, else NULL."""
-    cdef int32_t off = _pkt_header_off(p, p.transport_off, ICMP_HLEN)
-    return p.data + off if off >= 0 else NULL
+    return _pkt_header(p, p.transport_off, ICMP_HLEN)
 
 
 cdef inline uint8_t *pkt_ether_header(Packet *p) noexcept nogil:

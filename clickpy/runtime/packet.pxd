@@ -75,6 +75,26 @@ cdef Packet *pkt_expand(Packet *p, uint32_t headroom, uint32_t tailroom) noexcep
 
 
 # -- inline data-path functions ---------------------------------------------
+cdef inline Buffer *_buffer_take(PacketPool *pool, uint32_t size) noexcept nogil:
+    """A buffer of at least ``size`` bytes, used once: one of the pool's, or
+    an external one when ``size`` exceeds BUFFER_SIZE; NULL when there is
+    none (counted in alloc_failures)."""
+    cdef Buffer *b
+    if size <= BUFFER_SIZE:
+        b = pool.free_buffers
+        if b == NULL:
+            pool.alloc_failures += 1
+            return NULL
+        pool.free_buffers = b.next_free
+        pool.buffers_free -= 1
+        b.users = 1
+        return b
+    b = _buffer_external(pool, size)
+    if b == NULL:
+        pool.alloc_failures += 1
+    return b
+
+
 cdef inline Packet *pkt_alloc(PacketPool *pool, uint32_t length,
                               uint32_t headroom=DEFAULT_HEADROOM) noexcept nogil:
     """A packet of ``length`` uninitialized bytes, or NULL when the pool is empty."""
@@ -83,21 +103,11 @@ cdef inline Packet *pkt_alloc(PacketPool *pool, uint32_t length,
     if p == NULL:
         pool.alloc_failures += 1
         return NULL
-    if headroom + length <= BUFFER_SIZE:
-        b = pool.free_buffers
-        if b == NULL:
-            pool.alloc_failures += 1
-            return NULL
-        pool.free_buffers = b.next_free
-        pool.buffers_free -= 1
-    else:
-        b = _buffer_external(pool, headroom + length)
-        if b == NULL:
-            pool.alloc_failures += 1
-            return NULL
+    b = _buffer_take(pool, headroom + length)
+    if b == NULL:
+        return NULL
     pool.free_packets = p.next
     pool.packets_free -= 1
-    b.users = 1
     p.buf = b
     p.data = b.start + headroom
     p.length = length
@@ -252,8 +262,15 @@ cdef inline void pkt_set_network_header(Packet *p, uint8_t *nh, uint32_t nh_len)
 
 
 cdef inline int32_t pkt_network_offset(Packet *p) noexcept nogil:
-    """Network header position relative to the data (may be negative)."""
+    """Network header position relative to the data (may be negative); -1
+    without a network header annotation, so check ``network_off`` where a
+    header just before the data matters."""
     return <int32_t>(p.buf.start + p.network_off - p.data) if p.network_off >= 0 else -1
+
+
+cdef inline int32_t pkt_transport_offset(Packet *p) noexcept nogil:
+    """Transport header position relative to the data, as pkt_network_offset."""
+    return <int32_t>(p.buf.start + p.transport_off - p.data) if p.transport_off >= 0 else -1
 
 
 cdef inline void batch_kill(Batch *b) noexcept nogil:

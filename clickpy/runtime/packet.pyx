@@ -151,21 +151,11 @@ cdef Packet *pkt_expand(Packet *p, uint32_t headroom, uint32_t tailroom) noexcep
     if tailroom < tail:
         tailroom = tail
     need = headroom + p.length + tailroom
-    if need <= BUFFER_SIZE:
-        b = pool.free_buffers
-        if b == NULL:
-            pool.alloc_failures += 1
-            return NULL
-        pool.free_buffers = b.next_free
-        pool.buffers_free -= 1
-        b.users = 1
-        b.external = 0
+    b = _buffer_take(pool, need)
+    if b == NULL:
+        return NULL
+    if not b.external:
         headroom = BUFFER_SIZE - p.length - tailroom     # keep any spare room in front
-    else:
-        b = _buffer_external(pool, need)
-        if b == NULL:
-            pool.alloc_failures += 1
-            return NULL
     # copy the old headroom too, as Click's uniqueify does: headers pulled
     # off earlier (Strip before an IP element) stay in front of the data
     memcpy(b.start + headroom - head, p.buf.start, head + p.length)
@@ -175,15 +165,7 @@ cdef Packet *pkt_expand(Packet *p, uint32_t headroom, uint32_t tailroom) noexcep
         p.network_off += shift
     if p.transport_off >= 0:
         p.transport_off += shift
-    # release the old buffer
-    p.buf.users -= 1
-    if p.buf.users == 0:
-        if p.buf.external:
-            _buffer_free_external(p.buf)
-        else:
-            p.buf.next_free = pool.free_buffers
-            pool.free_buffers = p.buf
-            pool.buffers_free += 1
+    _buffer_release(pool, p.buf)        # the old buffer
     p.buf = b
     p.data = b.start + headroom
     return p

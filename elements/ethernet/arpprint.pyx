@@ -1,9 +1,6 @@
 # arpprint.pyx -- ARPPrint: prints ARP packets as one tcpdump-like line each
-import sys
+from libc.stdint cimport int32_t, uint16_t, uint8_t
 
-from libc.stdint cimport int32_t, uint16_t, uint32_t, uint8_t
-
-from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
     ARPHRD_ETHER,
     ARPOP_INVREPLY,
@@ -26,7 +23,8 @@ from clickpy.runtime.headers cimport (
     ETHERTYPE_TRAIL,
     load_be16,
 )
-from clickpy.runtime.packet cimport Batch, Packet, pkt_network_offset
+from clickpy.runtime.packet cimport Packet, pkt_network_offset
+from clickpy.elements.standard.printbase cimport PrintBase
 from clickpy.lang.values import format_ether, format_ip, format_timestamp
 from clickpy.runtime.args import POSITIONAL, Arg, Bool, Filename, String
 
@@ -34,7 +32,7 @@ cdef enum:
     ARP_FIXED_LEN = 8           # hardware and protocol types, lengths, operation
 
 
-cdef class ARPPrint(Element):
+cdef class ARPPrint(PrintBase):
     """
     =c
     ARPPrint([LABEL, TIMESTAMP, ETHER, ACTIVE, OUTFILE])
@@ -92,12 +90,9 @@ cdef class ARPPrint(Element):
             Arg("ACTIVE", Bool, default=True),
             Arg("OUTFILE", Filename, default=None))
 
-    cdef str label              # LABEL
     cdef bint timestamp         # TIMESTAMP
     cdef bint ether             # ETHER
-    cdef bint active            # ACTIVE
     cdef object outname         # OUTFILE, or None
-    cdef object outfile         # open OUTFILE
 
     def configure(self, args):
         self.label = args.LABEL
@@ -110,41 +105,14 @@ cdef class ARPPrint(Element):
         if self.outname is not None:
             self.outfile = open(self.outname, "w", encoding="latin-1")
 
-    def cleanup(self):
-        if self.outfile is not None:
-            self.outfile.close()
-            self.outfile = None
-
-    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        push_actions(self, b, <action_fn>ARPPrint.action)      # action inlined in the loop
-
-    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
-        return pull_actions(self, b, max, <action_fn>ARPPrint.action)
-
-    cdef int action(self, Packet *p) noexcept nogil:
-        if self.active and p.network_off >= 0:
-            self._print(p)
-        return 0
-
-    cdef void _print(self, Packet *p) noexcept nogil:
-        with gil:
-            line = self._line(p)
-            if line is None:
-                return
-            try:
-                if self.outfile is not None:
-                    self.outfile.write(line + "\n")
-                else:
-                    sys.stderr.write(line + "\n")
-            except Exception:           # a closed stream must not stop the router
-                pass
-
     cdef object _line(self, Packet *p):
         cdef int32_t off = pkt_network_offset(p)
         cdef const uint8_t *a
         cdef uint16_t hrd, pro, op
         cdef uint8_t hln, pln
         cdef int nl
+        if p.network_off < 0:
+            return None
         text = ""
         if self.label:
             text += self.label + ": "
@@ -187,13 +155,6 @@ cdef class ARPPrint(Element):
         if hrd != ARPHRD_ETHER:
             text += f"hardware #{hrd}"
         return text
-
-    def add_handlers(self):
-        self.add_read_handler("active", lambda: self.active)
-        self.add_write_handler("active", self._write_active)
-
-    def _write_active(self, value):
-        self.active = Bool.parse(value.strip())
 
 
 cdef str _eth(const uint8_t *q):

@@ -4,40 +4,30 @@ import sys
 from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 from libc.string cimport memcpy, memset
 
-from clickpy.elements.ethernet.arp cimport arp_write_frame
+from clickpy.elements.ethernet.arp cimport arp_make, arp_message
 from clickpy.elements.ethernet.arptable cimport ARPT_KNOWN_RETRY, ARPTableCore, arp_now_j
 from clickpy.runtime.element cimport Element, Emitter, emit, emit_flush, emit_init
 from clickpy.runtime.headers cimport (
-    ARPHRD_ETHER,
     ARPOP_REPLY,
     ARPOP_REQUEST,
-    ARP_HLEN,
-    ARP_HRD,
-    ARP_OP,
-    ARP_PRO,
     ARP_SHA,
     ARP_SPA,
-    ETHERTYPE_ARP,
     ETHERTYPE_IP,
     ETHER_ARP_LEN,
     ETHER_HLEN,
     ETHER_SRC,
     ETHER_TYPE,
-    load_be16,
     load_be32,
     load_raw32,
     store_be16,
 )
 from clickpy.runtime.packet cimport (
     ANNO_DST_IP,
-    ANNO_VLAN_TCI,
     Batch,
     Packet,
     PacketPool,
-    pkt_alloc,
     pkt_kill,
     pkt_push,
-    pkt_set_network_header,
     pkt_uniqueify,
     pool_default,
 )
@@ -266,18 +256,15 @@ cdef class ARPQuerier(Element):
     cdef void _send_query_for(self, Packet *p, bint ether_dst_valid, Emitter *em) noexcept nogil:
         """An ARP request for ``p``'s destination annotation (unicast to the
         Ethernet destination ``p`` already has when ``ether_dst_valid``)."""
-        cdef Packet *q = pkt_alloc(self.pool, ETHER_ARP_LEN)
         cdef const uint8_t *dst = BROADCAST
-        if q == NULL:
-            return                          # pool empty (counted there)
+        cdef Packet *q
         if ether_dst_valid and not self.broadcast_poll:
             dst = p.data
-        arp_write_frame(q.data, dst, self.my_en, ARPOP_REQUEST, self.my_en,
-                        <uint8_t *>&self.my_ip, NULL, &p.anno[ANNO_DST_IP])
-        pkt_set_network_header(q, q.data + ETHER_HLEN, ARP_HLEN)
+        q = arp_make(self.pool, p, dst, self.my_en, ARPOP_REQUEST, self.my_en,
+                     <uint8_t *>&self.my_ip, NULL, &p.anno[ANNO_DST_IP])
+        if q == NULL:
+            return                          # pool empty (counted there)
         q.timestamp_ns = p.timestamp_ns
-        q.anno[ANNO_VLAN_TCI] = p.anno[ANNO_VLAN_TCI]
-        q.anno[ANNO_VLAN_TCI + 1] = p.anno[ANNO_VLAN_TCI + 1]
         self.n_queries += 1
         emit(self, em, self._noutputs - 1, q)
 
@@ -357,12 +344,8 @@ cdef class ARPQuerier(Element):
         if p.length < ETHER_ARP_LEN:
             return
         self.n_responses += 1
-        a = p.data + ETHER_HLEN
-        if load_be16(p.data + ETHER_TYPE) != ETHERTYPE_ARP \
-                or load_be16(a + ARP_HRD) != ARPHRD_ETHER \
-                or load_be16(a + ARP_PRO) != ETHERTYPE_IP \
-                or load_be16(a + ARP_OP) != ARPOP_REPLY \
-                or a[ARP_SHA] & 0x01:       # a group address cannot be a host's
+        a = arp_message(p, ARPOP_REPLY)
+        if a == NULL or a[ARP_SHA] & 0x01:      # a group address cannot be a host's
             return
         if self.table.insert(load_raw32(a + ARP_SPA), a + ARP_SHA, &waiting) < 0:
             return

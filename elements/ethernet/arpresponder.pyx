@@ -6,35 +6,21 @@ from libc.stdint cimport uint8_t, uint32_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy
 
-from clickpy.elements.ethernet.arp cimport arp_write_frame
+from clickpy.elements.ethernet.arp cimport arp_make, arp_message
 from clickpy.runtime.element cimport Element, Emitter, emit, emit_flush, emit_init
 from clickpy.runtime.headers cimport (
-    ARPHRD_ETHER,
     ARPOP_REPLY,
     ARPOP_REQUEST,
-    ARP_HLEN,
-    ARP_HRD,
-    ARP_OP,
-    ARP_PRO,
     ARP_SHA,
     ARP_SPA,
     ARP_TPA,
-    ETHERTYPE_ARP,
-    ETHERTYPE_IP,
-    ETHER_ARP_LEN,
-    ETHER_HLEN,
-    ETHER_TYPE,
-    load_be16,
     load_raw32,
 )
 from clickpy.runtime.packet cimport (
-    ANNO_VLAN_TCI,
     Batch,
     Packet,
     PacketPool,
-    pkt_alloc,
     pkt_kill,
-    pkt_set_network_header,
     pool_default,
 )
 from clickpy.lang import confstring
@@ -229,30 +215,19 @@ cdef class ARPResponder(Element):
 
     cdef Packet *_respond(self, Packet *p) noexcept nogil:
         """The reply to ``p``, or NULL when ``p`` is not a request we answer."""
-        cdef const uint8_t *a
+        cdef const uint8_t *a = arp_message(p, ARPOP_REQUEST)
         cdef const uint8_t *eth
         cdef Packet *q
-        if p.length < ETHER_ARP_LEN:
-            return NULL
-        a = p.data + ETHER_HLEN
-        if load_be16(p.data + ETHER_TYPE) != ETHERTYPE_ARP \
-                or load_be16(a + ARP_HRD) != ARPHRD_ETHER \
-                or load_be16(a + ARP_PRO) != ETHERTYPE_IP \
-                or load_be16(a + ARP_OP) != ARPOP_REQUEST:
+        if a == NULL:
             return NULL
         eth = self._lookup(load_raw32(a + ARP_TPA))
         if eth == NULL:
             return NULL
-        q = pkt_alloc(self.pool, ETHER_ARP_LEN)
-        if q == NULL:
-            return NULL
         # to the asker, from us: "TPA is at ETH"
-        arp_write_frame(q.data, a + ARP_SHA, eth, ARPOP_REPLY, eth, a + ARP_TPA,
-                        a + ARP_SHA, a + ARP_SPA)
-        pkt_set_network_header(q, q.data + ETHER_HLEN, ARP_HLEN)
-        q.device = p.device
-        q.anno[ANNO_VLAN_TCI] = p.anno[ANNO_VLAN_TCI]
-        q.anno[ANNO_VLAN_TCI + 1] = p.anno[ANNO_VLAN_TCI + 1]
+        q = arp_make(self.pool, p, a + ARP_SHA, eth, ARPOP_REPLY, eth, a + ARP_TPA,
+                     a + ARP_SHA, a + ARP_SPA)
+        if q != NULL:
+            q.device = p.device
         return q
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:

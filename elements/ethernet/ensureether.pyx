@@ -2,16 +2,8 @@
 from libc.stdint cimport int32_t, uint16_t, uint32_t, uint8_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
-from clickpy.runtime.headers cimport (
-    ETHER_DST,
-    ETHER_HLEN,
-    ETHER_SRC,
-    ETHER_TYPE,
-    ETHERTYPE_IP,
-    ETHERTYPE_IP6,
-    load_be16,
-)
+from clickpy.runtime.element cimport DROP, action_fn, pull_actions, push_actions
+from clickpy.runtime.headers cimport ETHER_HLEN, ETHER_TYPE, ETHERTYPE_IP, ETHERTYPE_IP6, load_be16
 from clickpy.runtime.packet cimport (
     Batch,
     Packet,
@@ -21,6 +13,7 @@ from clickpy.runtime.packet cimport (
     pkt_push,
     pkt_unpull,
 )
+from clickpy.elements.ethernet.etherheader cimport EtherHeaderElement
 from clickpy.runtime.args import POSITIONAL, U16, Arg, EtherAddress
 
 
@@ -29,7 +22,7 @@ cdef inline bint _is_ip_type(const uint8_t *type_field) noexcept nogil:
     return t == ETHERTYPE_IP or t == ETHERTYPE_IP6
 
 
-cdef class EnsureEther(Element):
+cdef class EnsureEther(EtherHeaderElement):
     """
     =c
     EnsureEther([ETHERTYPE, SRC, DST])
@@ -70,15 +63,8 @@ cdef class EnsureEther(Element):
             Arg("SRC", EtherAddress, POSITIONAL, default=b"\x01" * 6),
             Arg("DST", EtherAddress, POSITIONAL, default=b"\x02" * 6))
 
-    cdef uint8_t header[ETHER_HLEN]     # the header to prepend, wire format
-
     def configure(self, args):
-        cdef bytes t = args.ETHERTYPE.to_bytes(2, "big")
-        cdef bytes src = args.SRC
-        cdef bytes dst = args.DST
-        memcpy(&self.header[ETHER_TYPE], <const char *>t, 2)
-        memcpy(&self.header[ETHER_SRC], <const char *>src, 6)
-        memcpy(&self.header[ETHER_DST], <const char *>dst, 6)
+        self._set_header(args.ETHERTYPE, args.SRC, args.DST)
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         push_actions(self, b, <action_fn>EnsureEther.action)      # action inlined in the loop

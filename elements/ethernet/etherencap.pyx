@@ -1,15 +1,15 @@
 # etherencap.pyx -- EtherEncap: prepends a fixed Ethernet header to each packet
-from libc.stdint cimport uint32_t, uint8_t
+from libc.stdint cimport uint32_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
-from clickpy.runtime.headers cimport ETHER_DST, ETHER_HLEN, ETHER_SRC, ETHER_TYPE, load_be16
+from clickpy.runtime.element cimport DROP, action_fn, pull_actions, push_actions
+from clickpy.runtime.headers cimport ETHER_HLEN, ETHER_TYPE
 from clickpy.runtime.packet cimport Batch, Packet, pkt_push
-from clickpy.lang.values import format_ether
+from clickpy.elements.ethernet.etherheader cimport EtherHeaderElement
 from clickpy.runtime.args import MANDATORY, POSITIONAL, U16, Arg, EtherAddress
 
 
-cdef class EtherEncap(Element):
+cdef class EtherEncap(EtherHeaderElement):
     """
     =c
     EtherEncap(ETHERTYPE, SRC, DST)
@@ -51,18 +51,8 @@ cdef class EtherEncap(Element):
             Arg("SRC", EtherAddress, MANDATORY | POSITIONAL),
             Arg("DST", EtherAddress, MANDATORY | POSITIONAL))
 
-    cdef uint8_t header[ETHER_HLEN]     # the header to prepend, wire format
-
     def configure(self, args):
-        self._set(ETHER_TYPE, args.ETHERTYPE.to_bytes(2, "big"))
-        self._set(ETHER_SRC, args.SRC)
-        self._set(ETHER_DST, args.DST)
-
-    def _get(self, int offset):
-        return (<char *>self.header)[offset:offset + 6]
-
-    def _set(self, int offset, bytes value):
-        memcpy(&self.header[offset], <const char *>value, len(value))
+        self._set_header(args.ETHERTYPE, args.SRC, args.DST)
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         push_actions(self, b, <action_fn>EtherEncap.action)      # action inlined in the loop
@@ -77,18 +67,5 @@ cdef class EtherEncap(Element):
         return 0
 
     def add_handlers(self):
-        self.add_read_handler("src", lambda: format_ether(self._get(ETHER_SRC)))
-        self.add_write_handler(
-            "src", lambda v: self._set(ETHER_SRC, self.parse_value(EtherAddress, v)))
-        self.add_read_handler("dst", lambda: format_ether(self._get(ETHER_DST)))
-        self.add_write_handler(
-            "dst", lambda v: self._set(ETHER_DST, self.parse_value(EtherAddress, v)))
-        for name in ("ethertype", "etht"):
-            self.add_read_handler(name, self._ethertype)
-            self.add_write_handler(name, self._write_ethertype)
-
-    def _ethertype(self):
-        return load_be16(&self.header[ETHER_TYPE])
-
-    def _write_ethertype(self, value):
-        self._set(ETHER_TYPE, U16.parse(value.strip()).to_bytes(2, "big"))
+        self._add_address_handlers()
+        self._add_type_handlers(ETHER_TYPE, ("ethertype", "etht"))

@@ -1,15 +1,14 @@
 # etherrewrite.pyx -- EtherRewrite: overwrites the Ethernet source and destination addresses
-from libc.stdint cimport uint32_t, uint8_t
+from libc.stdint cimport uint32_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
-from clickpy.runtime.headers cimport ETHER_DST, ETHER_SRC
+from clickpy.runtime.element cimport DROP, action_fn, pull_actions, push_actions
 from clickpy.runtime.packet cimport Batch, Packet, pkt_uniqueify
-from clickpy.lang.values import format_ether
+from clickpy.elements.ethernet.etherheader cimport EtherHeaderElement
 from clickpy.runtime.args import MANDATORY, POSITIONAL, Arg, EtherAddress
 
 
-cdef class EtherRewrite(Element):
+cdef class EtherRewrite(EtherHeaderElement):
     """
     =c
     EtherRewrite(SRC, DST)
@@ -45,17 +44,8 @@ cdef class EtherRewrite(Element):
     ARGS = (Arg("SRC", EtherAddress, MANDATORY | POSITIONAL),
             Arg("DST", EtherAddress, MANDATORY | POSITIONAL))
 
-    cdef uint8_t addrs[12]      # destination then source, as on the wire
-
     def configure(self, args):
-        self._set(ETHER_SRC, args.SRC)
-        self._set(ETHER_DST, args.DST)
-
-    def _get(self, int offset):
-        return (<char *>self.addrs)[offset:offset + 6]
-
-    def _set(self, int offset, bytes value):
-        memcpy(&self.addrs[offset], <const char *>value, 6)
+        self._set_addresses(args.SRC, args.DST)
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         push_actions(self, b, <action_fn>EtherRewrite.action)      # action inlined in the loop
@@ -66,13 +56,8 @@ cdef class EtherRewrite(Element):
     cdef int action(self, Packet *p) noexcept nogil:
         if p.length < 12 or pkt_uniqueify(p) < 0:
             return DROP
-        memcpy(p.data, self.addrs, 12)
+        memcpy(p.data, self.header, 12)      # destination and source
         return 0
 
     def add_handlers(self):
-        self.add_read_handler("src", lambda: format_ether(self._get(ETHER_SRC)))
-        self.add_write_handler(
-            "src", lambda v: self._set(ETHER_SRC, self.parse_value(EtherAddress, v)))
-        self.add_read_handler("dst", lambda: format_ether(self._get(ETHER_DST)))
-        self.add_write_handler(
-            "dst", lambda v: self._set(ETHER_DST, self.parse_value(EtherAddress, v)))
+        self._add_address_handlers()

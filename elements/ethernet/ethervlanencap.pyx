@@ -1,41 +1,21 @@
 # ethervlanencap.pyx -- EtherVLANEncap: prepends an 802.1Q-tagged Ethernet header
-from libc.stdint cimport int32_t, uint16_t, uint32_t, uint8_t
+from libc.stdint cimport uint16_t, uint32_t
 from libc.string cimport memcpy
 
-from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.element cimport DROP, action_fn, pull_actions, push_actions
 from clickpy.runtime.headers cimport ETHER_DST, ETHER_SRC, ETHERTYPE_VLAN, load_be16, store_be16
-from clickpy.runtime.packet cimport ANNO_VLAN_TCI, Batch, Packet, pkt_push
+from clickpy.runtime.packet cimport Batch, Packet, pkt_push
+from clickpy.elements.ethernet.vlantag cimport VLAN_OFF_ENCAP, VLANTagElement
+from clickpy.elements.ethernet.vlantag import VLANTCIArg
 from clickpy.lang.values import format_ether
-from clickpy.runtime.args import (
-    MANDATORY,
-    POSITIONAL,
-    U16,
-    Arg,
-    ArgType,
-    BoundedInt,
-    EtherAddress,
-)
+from clickpy.runtime.args import MANDATORY, POSITIONAL, U16, Arg, BoundedInt, EtherAddress
 
 cdef enum:
     VLAN_HLEN = 18              # addresses, 0x8100, TCI, encapsulated type
     ETHER_HLEN = 14
-    OFF_TPID = 12               # tag protocol identifier
-    OFF_TCI = 14                # tag control information
-    OFF_ENCAP = 16              # encapsulated Ethernet type
 
 
-class VLANTCIArg(ArgType):
-    """VLAN_TCI: the word ANNO, or a 16-bit TCI (None for ANNO)."""
-
-    name = "VLAN TCI"
-
-    def parse(self, text):
-        if text == "ANNO":
-            return None
-        return BoundedInt(0, 0xFFFF).parse(text)
-
-
-cdef class EtherVLANEncap(Element):
+cdef class EtherVLANEncap(VLANTagElement):
     """
     =c
     EtherVLANEncap(ETHERTYPE, SRC, DST [, VLAN_TCI, VLAN_PCP, VLAN_ID, NATIVE_VLAN])
@@ -108,31 +88,10 @@ cdef class EtherVLANEncap(Element):
             Arg("VLAN_ID", BoundedInt(0, 0xFFF), default=0),
             Arg("NATIVE_VLAN", BoundedInt(-1, 0xFFF), default=0))
 
-    cdef uint8_t header[VLAN_HLEN]      # the tagged header, wire format
-    cdef bint use_anno                  # VLAN_TCI ANNO: the TCI comes from the annotation
-    cdef int32_t native_vlan            # NATIVE_VLAN; -1: none
-    cdef dict settings                  # current VLAN argument values, for handlers
-
     def configure(self, args):
-        self._set(ETHER_DST, args.DST)
-        self._set(ETHER_SRC, args.SRC)
-        store_be16(&self.header[OFF_TPID], ETHERTYPE_VLAN)
-        store_be16(&self.header[OFF_ENCAP], args.ETHERTYPE)
-        self._apply(dict(tci=args.VLAN_TCI, anno="VLAN_TCI" in args and args.VLAN_TCI is None,
-                         pcp=args.VLAN_PCP, id=args.VLAN_ID, native=args.NATIVE_VLAN))
-
-    def _set(self, int offset, bytes value):
-        memcpy(&self.header[offset], <const char *>value, 6)
-
-    def _get(self, int offset):
-        return (<char *>self.header)[offset:offset + 6]
-
-    def _apply(self, dict s):
-        self.settings = s
-        self.use_anno = s["anno"]
-        tci = (s["tci"] if s["tci"] is not None else s["id"]) | (s["pcp"] << 13)
-        store_be16(&self.header[OFF_TCI], tci & 0xFFFF)
-        self.native_vlan = s["native"]
+        self._set_addresses(args.SRC, args.DST)
+        store_be16(&self.header[VLAN_OFF_ENCAP], args.ETHERTYPE)
+        self._configure_tag(args, ETHERTYPE_VLAN)
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         push_actions(self, b, <action_fn>EtherVLANEncap.action)      # action inlined in the loop
@@ -141,16 +100,12 @@ cdef class EtherVLANEncap(Element):
         return pull_actions(self, b, max, <action_fn>EtherVLANEncap.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
-        cdef uint16_t tci
-        if self.use_anno:
-            self.header[OFF_TCI] = p.anno[ANNO_VLAN_TCI]
-            self.header[OFF_TCI + 1] = p.anno[ANNO_VLAN_TCI + 1]
-        tci = load_be16(&self.header[OFF_TCI])
+        cdef uint16_t tci = self._tci(p)
         if (tci & 0xFFF) == self.native_vlan:
             if pkt_push(p, ETHER_HLEN) < 0:
                 return DROP
             memcpy(p.data, self.header, 12)
-            memcpy(p.data + 12, &self.header[OFF_ENCAP], 2)
+            memcpy(p.data + 12, &self.header[VLAN_OFF_ENCAP], 2)
             return 0
         if pkt_push(p, VLAN_HLEN) < 0:
             return DROP
@@ -159,47 +114,10 @@ cdef class EtherVLANEncap(Element):
 
     def add_handlers(self):
         self.add_read_handler("config", self._config)
-        self.add_read_handler("src", lambda: format_ether(self._get(ETHER_SRC)))
-        self.add_write_handler(
-            "src", lambda v: self._set(ETHER_SRC, self.parse_value(EtherAddress, v)))
-        self.add_read_handler("dst", lambda: format_ether(self._get(ETHER_DST)))
-        self.add_write_handler(
-            "dst", lambda v: self._set(ETHER_DST, self.parse_value(EtherAddress, v)))
-        self.add_read_handler("ethertype", self._ethertype)
-        self.add_write_handler("ethertype", self._write_ethertype)
-        self.add_read_handler("vlan_tci", self._vlan_tci)
-        self.add_write_handler("vlan_tci", lambda v: self._write("tci", VLANTCIArg(), v))
-        for hname, key, parser in (("vlan_id", "id", BoundedInt(0, 0xFFF)),
-                                   ("vlan_pcp", "pcp", BoundedInt(0, 7)),
-                                   ("native_vlan", "native", BoundedInt(-1, 0xFFF))):
-            self.add_read_handler(hname, lambda key=key: self.settings[key])
-            self.add_write_handler(hname, lambda v, key=key, parser=parser:
-                                   self._write(key, parser, v))
-
-    def _ethertype(self):
-        return load_be16(&self.header[OFF_ENCAP])
-
-    def _write_ethertype(self, value):
-        store_be16(&self.header[OFF_ENCAP], U16.parse(value.strip()))
-
-    def _vlan_tci(self):
-        return "ANNO" if self.use_anno else load_be16(&self.header[OFF_TCI])
-
-    def _write(self, key, parser, value):
-        s = dict(self.settings)
-        s[key] = parser.parse(value.strip())
-        if key == "tci":
-            s["anno"] = s["tci"] is None
-        self._apply(s)
+        self._add_address_handlers()
+        self._add_type_handlers(VLAN_OFF_ENCAP, ("ethertype",))
+        self._add_tag_handlers()
 
     def _config(self):
-        cdef uint16_t tci = load_be16(&self.header[OFF_TCI])
-        text = (f"{format_ether(self._get(ETHER_SRC))}, {format_ether(self._get(ETHER_DST))}, "
-                f"{self._ethertype()}")
-        if self.use_anno:
-            text += ", ANNO"
-        else:
-            text += f", VLAN_ID {tci & 0xFFF}, VLAN_PCP {(tci >> 13) & 7}"
-        if self.native_vlan != 0:
-            text += f", NATIVE_VLAN {self.native_vlan}"
-        return text
+        return (f"{format_ether(self._get(ETHER_SRC))}, {format_ether(self._get(ETHER_DST))}, "
+                f"{load_be16(&self.header[VLAN_OFF_ENCAP])}, {self._tag_config()}")

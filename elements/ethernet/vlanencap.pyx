@@ -1,29 +1,19 @@
 # vlanencap.pyx -- VLANEncap: inserts an 802.1Q tag into Ethernet frames
-from libc.stdint cimport int32_t, uint16_t, uint32_t, uint8_t
-from libc.string cimport memmove
+from libc.stdint cimport uint16_t, uint32_t, uint8_t
+from libc.string cimport memcpy, memmove
 
-from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
-from clickpy.runtime.headers cimport load_be16, store_be16
-from clickpy.runtime.packet cimport ANNO_VLAN_TCI, Batch, Packet, pkt_push
-from clickpy.runtime.args import POSITIONAL, U16, Arg, ArgType, BoundedInt
+from clickpy.runtime.element cimport DROP, action_fn, pull_actions, push_actions
+from clickpy.runtime.packet cimport Batch, Packet, pkt_push
+from clickpy.elements.ethernet.vlantag cimport VLAN_OFF_TPID, VLANTagElement
+from clickpy.elements.ethernet.vlantag import VLANTCIArg
+from clickpy.runtime.args import POSITIONAL, U16, Arg, BoundedInt
 
 cdef enum:
     VLAN_TAG_LEN = 4            # 802.1Q: tag protocol identifier, tag control information
     ETHER_ADDRS_LEN = 12        # destination and source
 
 
-class VLANTCIArg(ArgType):
-    """VLAN_TCI: the word ANNO, or a 16-bit TCI (None for ANNO)."""
-
-    name = "VLAN TCI"
-
-    def parse(self, text):
-        if text == "ANNO":
-            return None
-        return BoundedInt(0, 0xFFFF).parse(text)
-
-
-cdef class VLANEncap(Element):
+cdef class VLANEncap(VLANTagElement):
     """
     =c
     VLANEncap([VLAN_TCI, VLAN_PCP, VLAN_ID, NATIVE_VLAN, ETHERTYPE])
@@ -86,23 +76,8 @@ cdef class VLANEncap(Element):
             Arg("NATIVE_VLAN", BoundedInt(-1, 0xFFF), default=0),
             Arg("ETHERTYPE", U16, default=0x8100))
 
-    cdef uint16_t tci           # TCI to insert (host order)
-    cdef bint use_anno          # VLAN_TCI ANNO: the TCI comes from the annotation
-    cdef int32_t native_vlan    # NATIVE_VLAN; -1: none
-    cdef uint16_t ethertype     # ETHERTYPE (host order)
-    cdef dict settings          # current argument values, for handlers
-
     def configure(self, args):
-        self._apply(dict(tci=args.VLAN_TCI, anno="VLAN_TCI" in args and args.VLAN_TCI is None,
-                         pcp=args.VLAN_PCP, id=args.VLAN_ID, native=args.NATIVE_VLAN,
-                         ethertype=args.ETHERTYPE))
-
-    def _apply(self, dict s):
-        self.settings = s
-        self.use_anno = s["anno"]
-        self.tci = ((s["tci"] if s["tci"] is not None else s["id"]) | (s["pcp"] << 13)) & 0xFFFF
-        self.native_vlan = s["native"]
-        self.ethertype = s["ethertype"]
+        self._configure_tag(args, args.ETHERTYPE)
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         push_actions(self, b, <action_fn>VLANEncap.action)      # action inlined in the loop
@@ -111,44 +86,17 @@ cdef class VLANEncap(Element):
         return pull_actions(self, b, max, <action_fn>VLANEncap.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
-        cdef uint16_t tci = self.tci
+        cdef uint16_t tci = self._tci(p)
         cdef uint8_t *d
-        if self.use_anno:
-            tci = load_be16(&p.anno[ANNO_VLAN_TCI])
         if (tci & 0xFFF) == self.native_vlan:
             return 0
         if p.length < ETHER_ADDRS_LEN or pkt_push(p, VLAN_TAG_LEN) < 0:
             return DROP
         d = p.data
         memmove(d, d + VLAN_TAG_LEN, ETHER_ADDRS_LEN)
-        store_be16(d + ETHER_ADDRS_LEN, self.ethertype)
-        store_be16(d + ETHER_ADDRS_LEN + 2, tci)
+        memcpy(d + ETHER_ADDRS_LEN, &self.header[VLAN_OFF_TPID], VLAN_TAG_LEN)
         return 0
 
     def add_handlers(self):
-        self.add_read_handler("config", self._config)
-        self.add_read_handler("vlan_tci", lambda: "ANNO" if self.use_anno else self.tci)
-        self.add_write_handler("vlan_tci", lambda v: self._write("tci", VLANTCIArg(), v))
-        for hname, key, parser in (("vlan_id", "id", BoundedInt(0, 0xFFF)),
-                                   ("vlan_pcp", "pcp", BoundedInt(0, 7)),
-                                   ("native_vlan", "native", BoundedInt(-1, 0xFFF)),
-                                   ("ethertype", "ethertype", U16)):
-            self.add_read_handler(hname, lambda key=key: self.settings[key])
-            self.add_write_handler(hname, lambda v, key=key, parser=parser:
-                                   self._write(key, parser, v))
-
-    def _write(self, key, parser, value):
-        s = dict(self.settings)
-        s[key] = parser.parse(value.strip())
-        if key == "tci":
-            s["anno"] = s["tci"] is None
-        self._apply(s)
-
-    def _config(self):
-        if self.use_anno:
-            text = "ANNO"
-        else:
-            text = f"VLAN_ID {self.tci & 0xFFF}, VLAN_PCP {(self.tci >> 13) & 7}"
-        if self.native_vlan != 0:
-            text += f", NATIVE_VLAN {self.native_vlan}"
-        return text
+        self.add_read_handler("config", self._tag_config)
+        self._add_tag_handlers((("ethertype", "tpid", U16),))

@@ -10,9 +10,8 @@ from clickpy.runtime.headers cimport (
     ICMP_TIMXCEED,
     ICMP_TYPE,
     ICMP_UNREACH,
-    IP_PROTO,
     IP_PROTO_ICMP,
-    pkt_ip_header,
+    pkt_icmp_header,
 )
 from clickpy.runtime.inet cimport (
     ICMP_IREQ,
@@ -28,6 +27,7 @@ from clickpy.elements.tcpudp.transportcheck cimport (
     TC_LENGTH,
     TC_NOT_PROTO,
     TransportCheck,
+    tc_ip_header,
 )
 from clickpy.runtime.args import Arg, Bool
 
@@ -87,18 +87,14 @@ cdef class CheckICMPHeader(TransportCheck):
         return pull_actions(self, b, max, <action_fn>CheckICMPHeader.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
-        cdef uint8_t *ip = pkt_ip_header(p)
         cdef uint8_t *icmp
-        cdef int64_t off, length
-        if ip == NULL or ip[IP_PROTO] != IP_PROTO_ICMP:
+        cdef int64_t length
+        if tc_ip_header(p, IP_PROTO_ICMP) == NULL:
             return self._bad(TC_NOT_PROTO)
-        if p.transport_off < 0:
+        icmp = pkt_icmp_header(p)
+        if icmp == NULL:
             return self._bad(TC_LENGTH)
-        off = p.transport_off - <int64_t>(p.data - p.buf.start)
-        length = <int64_t>p.length - off
-        if off < 0 or length < ICMP_HLEN:
-            return self._bad(TC_LENGTH)
-        icmp = p.data + off
+        length = p.data + p.length - icmp
         if icmp[ICMP_TYPE] == ICMP_UNREACH or icmp[ICMP_TYPE] == ICMP_TIMXCEED \
                 or icmp[ICMP_TYPE] == ICMP_PARAMPROB or icmp[ICMP_TYPE] == ICMP_SOURCEQUENCH \
                 or icmp[ICMP_TYPE] == ICMP_REDIRECT:

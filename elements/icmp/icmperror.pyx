@@ -5,7 +5,7 @@ from libc.string cimport memcpy, memset
 
 from clickpy.runtime.checksum cimport csum
 from clickpy.runtime.clock cimport now_ns
-from clickpy.runtime.element cimport Element
+from clickpy.runtime.element cimport Element, convert_fn, pull_converts, push_converts
 from clickpy.runtime.headers cimport (
     ICMP_HLEN,
     ICMP_PARAMPROB,
@@ -391,27 +391,17 @@ cdef class ICMPError(Element):
         q.timestamp_ns = now_ns()
         return q
 
-    cdef uint32_t _convert(self, Batch *b) noexcept nogil:
-        """Replaces each packet of ``b`` by its error message (or nothing)."""
-        cdef uint32_t i, keep = 0
-        cdef Packet *q
-        for i in range(b.n):
-            q = self._error_for(b.p[i])
-            pkt_kill(b.p[i])
-            if q != NULL:
-                b.p[keep] = q
-                keep += 1
-        b.n = keep
-        return keep
+    cdef Packet *_convert(self, Packet *p) noexcept nogil:
+        """Replaces ``p`` by its error message (or nothing)."""
+        cdef Packet *q = self._error_for(p)
+        pkt_kill(p)
+        return q
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        if self._convert(b):
-            self.output_push(0, b)
+        push_converts(self, b, <convert_fn>ICMPError._convert)
 
     cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
-        if self.input_pull(0, b, max) == 0:
-            return 0
-        return self._convert(b)
+        return pull_converts(self, b, max, <convert_fn>ICMPError._convert)
 
     def add_handlers(self):
         self.add_read_handler("src", lambda: values.format_ip(bytes(self.src[:4])))

@@ -1,35 +1,22 @@
 # ipprint.pyx -- IPPrint: prints tcpdump-like one-line summaries of IPv4 packets
-import sys
-
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from libc.stdint cimport uint32_t
 
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport ANNO_AGGREGATE, ANNO_PAINT, Batch, Packet
+from clickpy.runtime.packet cimport ANNO_AGGREGATE, ANNO_PAINT, Packet
+from clickpy.elements.standard.printbase cimport (
+    CONTENTS_ASCII,
+    CONTENTS_HEX,
+    CONTENTS_NONE,
+    PrintBase,
+)
+from clickpy.elements.standard.printbase import parse_contents
 from clickpy.runtime import nameinfo
 from clickpy.runtime.args import DEPRECATED, POSITIONAL, Arg, Bool, Filename, Int, String, Word
-from clickpy.lang.values import format_timestamp, parse_bool
-
-cdef enum:
-    CONTENTS_NONE = 0
-    CONTENTS_HEX = 1
-    CONTENTS_ASCII = 2
+from clickpy.lang.values import format_timestamp
 
 IP_PROTO_ICMP, IP_PROTO_TCP, IP_PROTO_UDP = 1, 6, 17
 TH_FIN, TH_SYN, TH_RST, TH_PUSH, TH_ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 IP_MF, IP_OFFMASK = 0x2000, 0x1FFF
-
-
-def _contents_value(text):
-    """CONTENTS: a boolean (true is HEX) or NONE, HEX, ASCII in any case."""
-    try:
-        return CONTENTS_HEX if parse_bool(text) else CONTENTS_NONE
-    except ValueError:
-        pass
-    word = text.upper()
-    if word in ("NONE", "HEX", "ASCII"):
-        return ("NONE", "HEX", "ASCII").index(word)
-    raise ValueError(f"bad contents value '{word}'; should be 'NONE', 'HEX', or 'ASCII'")
 
 
 def _payload_value(text):
@@ -94,7 +81,7 @@ class _Summary:
         self.th = th            # transport header in b
 
 
-cdef class IPPrint(Element):
+cdef class IPPrint(PrintBase):
     """
     =c
     IPPrint([LABEL, CONTENTS, PAYLOAD, MAXLENGTH, ID, TTL, TOS, LENGTH, TIMESTAMP,
@@ -209,8 +196,6 @@ cdef class IPPrint(Element):
             Arg("CHANNEL", Word),
             Arg("NBYTES", Int, DEPRECATED))
 
-    cdef bint active            # ACTIVE
-    cdef object label           # LABEL
     cdef int maxlength          # MAXLENGTH; negative: everything
     cdef int contents           # CONTENTS_* for CONTENTS or PAYLOAD
     cdef bint payload           # contents refers to the payload (PAYLOAD)
@@ -218,10 +203,9 @@ cdef class IPPrint(Element):
     cdef bint print_id, print_ttl, print_tos, print_len
     cdef bint print_timestamp, print_aggregate, print_paint
     cdef object outfilename     # OUTFILE, or None
-    cdef object outfile         # the open OUTFILE
 
     def configure(self, args):
-        contents = _contents_value(args.CONTENTS)
+        contents = parse_contents(args.CONTENTS)
         payload = _payload_value(args.PAYLOAD)
         if payload and contents:
             raise ValueError("specify at most one of PAYLOAD and CONTENTS")
@@ -244,15 +228,12 @@ cdef class IPPrint(Element):
             except OSError as e:
                 raise OSError(f"{self.outfilename}: {e.strerror}") from None
 
-    def cleanup(self):
-        if self.outfile is not None:
-            self.outfile.close()
-            self.outfile = None
-
     # -- formatting (cold: Python, with the GIL, one packet at a time) --------
 
-    cdef str _line(self, Packet *p):
+    cdef object _line(self, Packet *p):
         cdef uint32_t data_off = <uint32_t>(p.data - p.buf.start)
+        if p.network_off < 0:
+            return None
         b = PyBytes_FromStringAndSize(<char *>p.buf.start, data_off + p.length)
         th = p.transport_off if p.transport_off >= 0 else -1
         s = _Summary(b, data_off, p.network_off, th)
@@ -405,37 +386,3 @@ cdef class IPPrint(Element):
         elif code:
             text += f" code {code}"
         return head + text
-
-    cdef void _print(self, Batch *b) noexcept:
-        cdef uint32_t i
-        try:
-            lines = [self._line(b.p[i]) for i in range(b.n) if b.p[i].network_off >= 0]
-            if not lines:
-                return
-            text = "\n".join(lines) + "\n"
-            if self.outfile is not None:
-                self.outfile.write(text)
-                self.outfile.flush()
-            else:
-                sys.stderr.write(text)
-        except Exception:               # a closed stream must not stop the router
-            pass
-
-    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        if self.active and b.n:
-            with gil:
-                self._print(b)
-        self.output_push(0, b)
-
-    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
-        if self.input_pull(0, b, max) and self.active:
-            with gil:
-                self._print(b)
-        return b.n
-
-    def add_handlers(self):
-        self.add_read_handler("active", lambda: self.active)
-        self.add_write_handler("active", self._write_active)
-
-    def _write_active(self, value):
-        self.active = Bool.parse(value.strip())

@@ -5,7 +5,7 @@ from libc.string cimport memcpy, memset
 
 from clickpy.runtime.checksum cimport csum
 from clickpy.runtime.clock cimport now_ns
-from clickpy.runtime.element cimport Element
+from clickpy.runtime.element cimport Element, convert_fn, pull_converts, push_converts
 from clickpy.runtime.headers cimport (
     IP_DF,
     IP_DST,
@@ -455,25 +455,11 @@ cdef class IPReassembler(Element):
         pkt_kill(p)
         return NULL
 
-    cdef uint32_t _process_batch(self, Batch *b) noexcept nogil:
-        cdef uint32_t i, keep = 0
-        cdef Packet *q
-        for i in range(b.n):
-            q = self._process(b.p[i])
-            if q != NULL:
-                b.p[keep] = q
-                keep += 1
-        b.n = keep
-        return keep
-
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        if self._process_batch(b):
-            self.output_push(0, b)
+        push_converts(self, b, <convert_fn>IPReassembler._process)
 
     cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
-        if self.input_pull(0, b, max) == 0:
-            return 0
-        return self._process_batch(b)
+        return pull_converts(self, b, max, <convert_fn>IPReassembler._process)
 
     def cleanup(self):
         cdef int32_t i

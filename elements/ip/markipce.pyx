@@ -1,10 +1,10 @@
 # markipce.pyx -- MarkIPCE: marks ECN-capable IPv4 packets Congestion Experienced
-from libc.stdint cimport uint16_t, uint32_t, uint64_t, uint8_t
+from libc.stdint cimport uint32_t, uint64_t, uint8_t
 
-from clickpy.runtime.checksum cimport csum_replace16
 from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
-from clickpy.runtime.headers cimport IP_SUM, IP_TOS, IP_VHL, load_be16, pkt_ip_header
+from clickpy.runtime.headers cimport IP_TOS, pkt_ip_header
 from clickpy.runtime.packet cimport Batch, Packet, pkt_uniqueify
+from clickpy.elements.ip.iptos cimport ip_set_tos
 from clickpy.runtime.args import POSITIONAL, Arg, Bool
 
 cdef enum:
@@ -64,7 +64,6 @@ cdef class MarkIPCE(Element):
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip = pkt_ip_header(p)
         cdef uint8_t ecn
-        cdef uint16_t old
         if ip == NULL:
             return DROP
         ecn = ip[IP_TOS] & IP_ECNMASK
@@ -76,9 +75,7 @@ cdef class MarkIPCE(Element):
         if pkt_uniqueify(p) < 0:
             return DROP
         ip = pkt_ip_header(p)               # the data may have moved
-        old = load_be16(ip + IP_VHL)
-        ip[IP_TOS] |= IP_ECN_CE
-        csum_replace16(ip + IP_SUM, old, load_be16(ip + IP_VHL))
+        ip_set_tos(ip, ip[IP_TOS] | IP_ECN_CE)
         return 0
 
     def add_handlers(self):

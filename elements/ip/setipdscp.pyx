@@ -1,10 +1,10 @@
 # setipdscp.pyx -- SetIPDSCP: sets the DSCP bits of the IPv4 TOS byte
-from libc.stdint cimport uint16_t, uint32_t, uint8_t
+from libc.stdint cimport uint32_t, uint8_t
 
-from clickpy.runtime.checksum cimport csum_replace16
 from clickpy.runtime.element cimport DROP, action_fn, Element, pull_actions, push_actions
-from clickpy.runtime.headers cimport IP_SUM, IP_TOS, IP_VHL, load_be16, pkt_ip_header
+from clickpy.runtime.headers cimport IP_TOS, pkt_ip_header
 from clickpy.runtime.packet cimport Batch, Packet, pkt_uniqueify
+from clickpy.elements.ip.iptos cimport ip_set_tos
 from clickpy.runtime.args import MANDATORY, POSITIONAL, Arg, Unsigned
 
 
@@ -58,14 +58,10 @@ cdef class SetIPDSCP(Element):
 
     cdef int action(self, Packet *p) noexcept nogil:
         cdef uint8_t *ip = pkt_ip_header(p)
-        cdef uint16_t old
         if ip == NULL or pkt_uniqueify(p) < 0:
             return DROP
         ip = pkt_ip_header(p)               # the data may have moved
-        # the TOS byte shares a 16-bit word with version/header length
-        old = load_be16(ip + IP_VHL)
-        ip[IP_TOS] = (ip[IP_TOS] & 0x03) | self.tos_bits
-        csum_replace16(ip + IP_SUM, old, load_be16(ip + IP_VHL))
+        ip_set_tos(ip, (ip[IP_TOS] & 0x03) | self.tos_bits)
         return 0
 
     def add_handlers(self):

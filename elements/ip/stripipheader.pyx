@@ -2,7 +2,7 @@
 from libc.stdint cimport int32_t, uint32_t
 
 from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
-from clickpy.runtime.packet cimport Batch, Packet, pkt_pull
+from clickpy.runtime.packet cimport Batch, Packet, pkt_pull, pkt_transport_offset
 
 
 cdef class StripIPHeader(Element):
@@ -41,10 +41,7 @@ cdef class StripIPHeader(Element):
         return pull_actions(self, b, max, <action_fn>StripIPHeader.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
-        cdef int32_t off
-        if p.transport_off < 0:
-            return 0
-        off = p.transport_off - <int32_t>(p.data - p.buf.start)
+        cdef int32_t off = pkt_transport_offset(p)     # -1: no transport header
         if off > 0:
             pkt_pull(p, <uint32_t>off)
         return 0

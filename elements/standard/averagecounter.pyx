@@ -1,16 +1,16 @@
 # averagecounter.pyx -- AverageCounter: counts packets and bytes, averages their rate
-from libc.stdint cimport int64_t, uint32_t, uint64_t
+from libc.stdint cimport int64_t
 
 from clickpy.runtime.clock cimport now_ns
-from clickpy.runtime.element cimport Element
 from clickpy.runtime.packet cimport Batch
+from clickpy.elements.standard.counterbase cimport CounterBase
 from clickpy.runtime.args import POSITIONAL, Unsigned, Arg
 
 cdef enum:
     HZ = 1000                   # Click's user-level jiffies per second (CLICK_HZ)
 
 
-cdef class AverageCounter(Element):
+cdef class AverageCounter(CounterBase):
     """
     =c
     AverageCounter([IGNORE])
@@ -49,8 +49,6 @@ cdef class AverageCounter(Element):
     processing = "a/a"
     ARGS = (Arg("IGNORE", Unsigned, POSITIONAL, default=0),)
 
-    cdef uint64_t n_packets     # packets counted since reset
-    cdef uint64_t n_bytes       # bytes counted since reset
     cdef int64_t first          # jiffy of the first packet since reset; 0: none yet
     cdef int64_t last           # jiffy of the latest packet
     cdef int64_t ignore         # IGNORE, in jiffies
@@ -61,28 +59,13 @@ cdef class AverageCounter(Element):
     def initialize(self):
         self._reset("")
 
-    cdef inline void _count(self, Batch *b) noexcept nogil:
-        cdef uint32_t i
-        cdef uint64_t nbytes = 0
+    cdef void _count(self, Batch *b) noexcept nogil:
         cdef int64_t j = now_ns() // (1000000000 // HZ)
         if self.first == 0:
             self.first = j
         if j - self.first >= self.ignore:
-            for i in range(b.n):
-                nbytes += b.p[i].length
-            self.n_packets += b.n
-            self.n_bytes += nbytes
+            self._add(b)
         self.last = j
-
-    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        if b.n:
-            self._count(b)
-        self.output_push(0, b)
-
-    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
-        if self.input_pull(0, b, max):
-            self._count(b)
-        return b.n
 
     def _rate(self, bint of_bytes):
         d = self.last - self.first - self.ignore
@@ -92,8 +75,7 @@ cdef class AverageCounter(Element):
         return f"{n * HZ / d:.12g}"
 
     def add_handlers(self):
-        self.add_read_handler("count", lambda: self.n_packets)
-        self.add_read_handler("byte_count", lambda: self.n_bytes)
+        CounterBase.add_handlers(self)          # count, byte_count
         self.add_read_handler("rate", lambda: self._rate(False))
         self.add_read_handler("byte_rate", lambda: self._rate(True))
         self.add_write_handler("reset", self._reset, button=True)

@@ -1,12 +1,13 @@
 # checkpaint.pyx -- CheckPaint: splits packets by whether an annotation byte holds a color
-from libc.stdint cimport uint32_t, uint8_t
+from libc.stdint cimport uint32_t
 
-from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.element cimport action_fn, pull_actions, push_actions
 from clickpy.runtime.packet cimport ANNO_PAINT, Batch, Packet
+from clickpy.elements.standard.paintbase cimport PaintBase
 from clickpy.runtime.args import MANDATORY, POSITIONAL, U8, AnnoArg, Arg
 
 
-cdef class CheckPaint(Element):
+cdef class CheckPaint(PaintBase):
     """
     =c
     CheckPaint(COLOR [, ANNO])
@@ -40,13 +41,6 @@ cdef class CheckPaint(Element):
     ARGS = (Arg("COLOR", U8, MANDATORY | POSITIONAL),
             Arg("ANNO", AnnoArg(1), POSITIONAL, default=ANNO_PAINT))
 
-    cdef uint8_t color          # COLOR
-    cdef uint8_t anno           # ANNO: annotation byte offset
-
-    def configure(self, args):
-        self.color = args.COLOR
-        self.anno = args.ANNO
-
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         push_actions(self, b, <action_fn>CheckPaint.action)      # action inlined in the loop
 
@@ -55,10 +49,3 @@ cdef class CheckPaint(Element):
 
     cdef int action(self, Packet *p) noexcept nogil:
         return 0 if p.anno[self.anno] == self.color else 1
-
-    def add_handlers(self):
-        self.add_read_handler("color", lambda: self.color)
-        self.add_write_handler("color", self._write_color)
-
-    def _write_color(self, value):
-        self.color = U8.parse(value.strip())

@@ -1,12 +1,12 @@
 # counter.pyx -- Counter: counts packets and bytes passing through
-from libc.stdint cimport int64_t, uint32_t, uint64_t
+from libc.stdint cimport int64_t
 
 from clickpy.runtime.clock cimport now_ns
-from clickpy.runtime.element cimport Element
 from clickpy.runtime.packet cimport Batch
+from clickpy.elements.standard.counterbase cimport CounterBase
 
 
-cdef class Counter(Element):
+cdef class Counter(CounterBase):
     """
     =c
     Counter()
@@ -45,31 +45,14 @@ cdef class Counter(Element):
     port_count = "1/1"
     processing = "a/a"
 
-    cdef uint64_t n_packets     # packets counted since reset
-    cdef uint64_t n_bytes       # bytes counted since reset
     cdef int64_t first_ns       # arrival of the first packet (router time), 0: none
     cdef int64_t last_ns        # arrival of the latest batch
 
-    cdef inline void _count(self, Batch *b) noexcept nogil:
-        cdef uint32_t i
-        cdef uint64_t nbytes = 0
-        for i in range(b.n):
-            nbytes += b.p[i].length
-        self.n_packets += b.n
-        self.n_bytes += nbytes
+    cdef void _count(self, Batch *b) noexcept nogil:
+        self._add(b)
         self.last_ns = now_ns()
         if self.first_ns == 0:
             self.first_ns = self.last_ns
-
-    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        if b.n:
-            self._count(b)
-        self.output_push(0, b)
-
-    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
-        if self.input_pull(0, b, max):
-            self._count(b)
-        return b.n
 
     def _rate(self, double scale, bint of_bytes):
         if self.n_packets < 2 or self.last_ns <= self.first_ns:
@@ -78,8 +61,7 @@ cdef class Counter(Element):
         return round(n * scale / ((self.last_ns - self.first_ns) / 1e9))
 
     def add_handlers(self):
-        self.add_read_handler("count", lambda: self.n_packets)
-        self.add_read_handler("byte_count", lambda: self.n_bytes)
+        CounterBase.add_handlers(self)          # count, byte_count
         self.add_read_handler("rate", lambda: self._rate(1, False))
         self.add_read_handler("byte_rate", lambda: self._rate(1, True))
         self.add_read_handler("bit_rate", lambda: self._rate(8, True))

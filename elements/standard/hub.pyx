@@ -1,8 +1,7 @@
 # hub.pyx -- Hub: copies each packet to every output but the one matching its input
-from libc.stdint cimport uint32_t
-
 from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport Batch, batch_kill, pkt_clone
+from clickpy.runtime.packet cimport Batch, batch_kill
+from clickpy.elements.standard.clones cimport push_clones
 
 
 cdef class Hub(Element):
@@ -32,8 +31,6 @@ cdef class Hub(Element):
     ARGS = ()
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        cdef Batch c
-        cdef uint32_t j
         cdef int i, last = self._noutputs - 1
         if last == port:
             last -= 1                   # the original goes to the highest other output
@@ -41,13 +38,6 @@ cdef class Hub(Element):
             batch_kill(b)
             return
         for i in range(last):
-            if i == port:
-                continue
-            c.n = 0
-            for j in range(b.n):
-                c.p[c.n] = pkt_clone(b.p[j])
-                if c.p[c.n] != NULL:
-                    c.n += 1
-            if c.n:
-                self.output_push(i, &c)
+            if i != port:
+                push_clones(self, i, b)
         self.output_push(last, b)

@@ -1,26 +1,16 @@
 # infinitesource.pyx -- InfiniteSource: generates copies of one packet, pushed or pulled
-from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
-from libc.stdlib cimport free, malloc
+from libc.stdint cimport int64_t, uint32_t, uint64_t
 from libc.string cimport memcpy
 
 from clickpy.runtime.clock cimport now_ns
 from clickpy.runtime.driver cimport please_stop
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport (
-    BATCH_MAX,
-    Batch,
-    Packet,
-    PacketPool,
-    pkt_alloc,
-    pool_default,
-)
-from clickpy.elements.standard.sourcedata import DEFAULT_DATA
+from clickpy.runtime.packet cimport BATCH_MAX, Batch, Packet, pkt_alloc, pool_default
+from clickpy.elements.standard.sourcebase cimport PacketSource
+from clickpy.elements.standard.sourcebase import DEFAULT_DATA
 from clickpy.runtime.args import POSITIONAL, Arg, Bool, Data, Int, Unsigned
 
-# 64 bytes of filler when no DATA is given
 
-
-cdef class InfiniteSource(Element):
+cdef class InfiniteSource(PacketSource):
     """
     =c
     InfiniteSource([DATA, LIMIT, BURST, ACTIVE, LENGTH, STOP, TIMESTAMP])
@@ -77,37 +67,18 @@ cdef class InfiniteSource(Element):
             Arg("STOP", Bool, default=False),
             Arg("TIMESTAMP", Bool, default=True))
 
-    cdef uint8_t *data          # packet contents
-    cdef uint32_t length        # packet length
     cdef int64_t limit          # LIMIT; negative: no limit
     cdef uint32_t burst         # BURST
     cdef bint active            # ACTIVE
     cdef bint stop              # STOP
     cdef bint timestamp         # TIMESTAMP
     cdef uint64_t n_sent        # packets generated
-    cdef PacketPool *pool
-    cdef object _data_bytes
-
-    def __cinit__(self):
-        self.data = NULL
-
-    def __dealloc__(self):
-        free(self.data)
-
-    def _set_data(self, bytes data, length):
-        if length is not None:
-            data = (data + bytes(length))[:length] if len(data) < length else data[:length]
-        cdef uint8_t *buf = <uint8_t *>malloc(max(1, len(data)))
-        if buf == NULL:
-            raise MemoryError()
-        memcpy(buf, <char *>data, len(data))
-        free(self.data)
-        self.data = buf
-        self.length = len(data)
-        self._data_bytes = data
 
     def configure(self, args):
-        self._set_data(args.DATA, args.LENGTH)
+        data, length = args.DATA, args.LENGTH
+        if length is not None:
+            data = (data + bytes(length))[:length] if len(data) < length else data[:length]
+        self._set_contents(data)
         self.limit = args.LIMIT
         self.burst = max(1, args.BURST)
         self.active = args.ACTIVE
@@ -179,8 +150,8 @@ cdef class InfiniteSource(Element):
         self.add_write_handler("burst", self._write_burst)
         self.add_read_handler("active", lambda: self.active)
         self.add_write_handler("active", self._write_active)
-        self.add_read_handler("data", lambda: self._data_bytes)
-        self.add_write_handler("data", lambda v: self._set_data(Data.parse(v.strip()), None))
+        self.add_read_handler("data", lambda: self._contents)
+        self.add_write_handler("data", lambda v: self._set_contents(Data.parse(v.strip())))
 
     def _reset(self, value):
         self.n_sent = 0

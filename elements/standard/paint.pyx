@@ -1,11 +1,12 @@
 # paint.pyx -- Paint: sets one annotation byte (PAINT by default) to a color
-from libc.stdint cimport uint32_t, uint8_t
+from libc.stdint cimport uint32_t
 
-from clickpy.runtime.element cimport action_fn, Element, pull_actions, push_actions
+from clickpy.runtime.element cimport action_fn, pull_actions, push_actions
 from clickpy.runtime.packet cimport ANNO_PAINT, Batch, Packet
+from clickpy.elements.standard.paintbase cimport PaintBase
 from clickpy.runtime.args import POSITIONAL, MANDATORY, U8, AnnoArg, Arg
 
-cdef class Paint(Element):
+cdef class Paint(PaintBase):
     """
     =c
     Paint(COLOR [, ANNO])
@@ -37,13 +38,6 @@ cdef class Paint(Element):
     ARGS = (Arg("COLOR", U8, MANDATORY | POSITIONAL),
             Arg("ANNO", AnnoArg(1), POSITIONAL, default=ANNO_PAINT))
 
-    cdef uint8_t color          # COLOR
-    cdef uint8_t anno           # ANNO: annotation byte offset
-
-    def configure(self, args):
-        self.color = args.COLOR
-        self.anno = args.ANNO
-
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         push_actions(self, b, <action_fn>Paint.action)      # action inlined in the loop
 
@@ -53,10 +47,3 @@ cdef class Paint(Element):
     cdef int action(self, Packet *p) noexcept nogil:
         p.anno[self.anno] = self.color
         return 0
-
-    def add_handlers(self):
-        self.add_read_handler("color", lambda: self.color)
-        self.add_write_handler("color", self._write_color)
-
-    def _write_color(self, value):
-        self.color = U8.parse(value.strip())

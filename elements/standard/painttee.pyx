@@ -1,12 +1,13 @@
 # painttee.pyx -- PaintTee: passes every packet on, copying those of one color to output 1
-from libc.stdint cimport uint32_t, uint8_t
+from libc.stdint cimport uint32_t
 
-from clickpy.runtime.element cimport Element, action_fn, pull_actions, push_actions
+from clickpy.runtime.element cimport action_fn, pull_actions, push_actions
 from clickpy.runtime.packet cimport ANNO_PAINT, Batch, Packet, pkt_clone
+from clickpy.elements.standard.paintbase cimport PaintBase
 from clickpy.runtime.args import MANDATORY, POSITIONAL, U8, AnnoArg, Arg
 
 
-cdef class PaintTee(Element):
+cdef class PaintTee(PaintBase):
     """
     =c
     PaintTee(COLOR [, ANNO])
@@ -41,13 +42,6 @@ cdef class PaintTee(Element):
     ARGS = (Arg("COLOR", U8, MANDATORY | POSITIONAL),
             Arg("ANNO", AnnoArg(1), POSITIONAL, default=ANNO_PAINT))
 
-    cdef uint8_t color          # COLOR
-    cdef uint8_t anno           # ANNO: annotation byte offset
-
-    def configure(self, args):
-        self.color = args.COLOR
-        self.anno = args.ANNO
-
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         push_actions(self, b, <action_fn>PaintTee.action)      # action inlined in the loop
 
@@ -61,10 +55,3 @@ cdef class PaintTee(Element):
             if q != NULL:
                 self.output_push_one(1, q)      # the copy goes first, as in Click
         return 0
-
-    def add_handlers(self):
-        self.add_read_handler("color", lambda: self.color)
-        self.add_write_handler("color", self._write_color)
-
-    def _write_color(self, value):
-        self.color = U8.parse(value.strip())

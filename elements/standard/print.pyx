@@ -1,42 +1,18 @@
 # print.pyx -- Print: writes a one-line summary of each packet to standard error
-import sys
-
 from libc.stdint cimport int64_t, uint32_t
 
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport (
-    ANNO_SIZE,
-    Batch,
-    Packet,
-    pkt_headroom,
-    pkt_tailroom,
+from clickpy.runtime.packet cimport ANNO_SIZE, Packet, pkt_headroom, pkt_tailroom
+from clickpy.elements.standard.printbase cimport (
+    CONTENTS_HEX,
+    CONTENTS_NONE,
+    PrintBase,
 )
+from clickpy.elements.standard.printbase import parse_contents
 from clickpy.runtime.args import DEPRECATED, POSITIONAL, Arg, Bool, Int, String, Word
-from clickpy.lang.values import format_timestamp, parse_bool
-
-cdef enum:
-    CONTENTS_NONE = 0
-    CONTENTS_HEX = 1
-    CONTENTS_ASCII = 2
+from clickpy.lang.values import format_timestamp
 
 
-def _parse_contents(text):
-    """CONTENTS: a boolean (true is HEX) or NONE, HEX, ASCII in any case."""
-    try:
-        return CONTENTS_HEX if parse_bool(text) else CONTENTS_NONE
-    except ValueError:
-        pass
-    word = text.upper()
-    if word == "NONE":
-        return CONTENTS_NONE
-    if word == "HEX":
-        return CONTENTS_HEX
-    if word == "ASCII":
-        return CONTENTS_ASCII
-    raise ValueError(f"bad contents value '{word}'; should be 'NONE', 'HEX', or 'ASCII'")
-
-
-cdef class Print(Element):
+cdef class Print(PrintBase):
     """
     =c
     Print([LABEL, MAXLENGTH, CONTENTS, TIMESTAMP, PRINTANNO, ACTIVE, HEADROOM, LENGTH, NBYTES])
@@ -99,16 +75,14 @@ cdef class Print(Element):
             Arg("LENGTH", Int, DEPRECATED),
             Arg("NBYTES", Int, DEPRECATED))
 
-    cdef bint active            # ACTIVE
     cdef int maxlength          # MAXLENGTH; negative: whole packet
     cdef int contents           # CONTENTS_*
     cdef bint timestamp         # TIMESTAMP
     cdef bint printanno         # PRINTANNO
     cdef bint headroom          # HEADROOM
-    cdef str label              # LABEL
 
     def configure(self, args):
-        contents = _parse_contents(args.CONTENTS)
+        contents = parse_contents(args.CONTENTS)
         maxlength = args.MAXLENGTH
         for old in ("LENGTH", "NBYTES"):       # later keywords win, as in Click
             if old in args:
@@ -121,7 +95,7 @@ cdef class Print(Element):
         self.active = args.ACTIVE
         self.headroom = args.HEADROOM
 
-    cdef str _line(self, Packet *p):
+    cdef object _line(self, Packet *p):
         cdef uint32_t length = p.length
         cdef int64_t n = self.maxlength if self.contents != CONTENTS_NONE else 0
         cdef bytes data
@@ -151,30 +125,3 @@ cdef class Print(Element):
                 parts.append(" | " + "".join([" " + text[i:i + 8]
                                               for i in range(0, len(text), 8)]))
         return "".join(parts)
-
-    cdef void _print(self, Batch *b) noexcept:
-        cdef uint32_t i
-        try:
-            lines = [self._line(b.p[i]) for i in range(b.n)]
-            sys.stderr.write("\n".join(lines) + "\n")
-        except Exception:               # a closed stderr must not stop the router
-            pass
-
-    cdef void push_batch(self, int port, Batch *b) noexcept nogil:
-        if self.active and b.n:
-            with gil:
-                self._print(b)
-        self.output_push(0, b)
-
-    cdef uint32_t pull_batch(self, int port, Batch *b, uint32_t max) noexcept nogil:
-        if self.input_pull(0, b, max) and self.active:
-            with gil:
-                self._print(b)
-        return b.n
-
-    def add_handlers(self):
-        self.add_read_handler("active", lambda: self.active)
-        self.add_write_handler("active", self._write_active)
-
-    def _write_active(self, value):
-        self.active = Bool.parse(value.strip())

@@ -1,19 +1,9 @@
 # ratedsource.pyx -- RatedSource: generates copies of one packet at a token-bucket rate
-from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
-from libc.stdlib cimport free, malloc
-from libc.string cimport memcpy
+from libc.stdint cimport int64_t, uint32_t, uint64_t
 
 from clickpy.runtime.clock cimport now_ns
 from clickpy.runtime.driver cimport please_stop
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport (
-    BATCH_MAX,
-    Batch,
-    Packet,
-    PacketPool,
-    pkt_make,
-    pool_default,
-)
+from clickpy.runtime.packet cimport BATCH_MAX, Batch, Packet, pkt_make, pool_default
 
 from clickpy.runtime.tokenbucket cimport (
     TokenBucket,
@@ -27,11 +17,9 @@ from clickpy.runtime.tokenbucket cimport (
     tb_time_until_contains,
 )
 
-from clickpy.lang import confstring
-from clickpy.elements.standard.sourcedata import DEFAULT_DATA
+from clickpy.elements.standard.sourcebase cimport PacketSource
+from clickpy.elements.standard.sourcebase import DEFAULT_DATA
 from clickpy.runtime.args import DEPRECATED, POSITIONAL, Arg, Bandwidth, Bool, Data, Int, Unsigned
-
-# 64 bytes of filler when no DATA is given
 
 
 cdef uint32_t burst_for(uint32_t rate) noexcept nogil:
@@ -39,7 +27,7 @@ cdef uint32_t burst_for(uint32_t rate) noexcept nogil:
     return 2 if rate < 200 else rate // 100
 
 
-cdef class RatedSource(Element):
+cdef class RatedSource(PacketSource):
     """
     =c
     RatedSource([DATA, RATE, LIMIT, ACTIVE, LENGTH, DATASIZE, STOP, BANDWIDTH])
@@ -119,25 +107,17 @@ cdef class RatedSource(Element):
             Arg("BANDWIDTH", Bandwidth, default=0))
 
     cdef TokenBucket tb         # one token per packet
-    cdef uint8_t *packet        # contents of every packet sent
-    cdef uint32_t length        # bytes at packet
     cdef int64_t limit          # LIMIT; negative: none
     cdef uint64_t count         # packets sent
     cdef bint active            # ACTIVE
     cdef bint stop              # STOP
     cdef bint stop_asked        # please_stop() already called for this LIMIT
-    cdef PacketPool *pool
     cdef object timer           # wakes the push task when a token is due
     cdef object _data           # DATA as configured (bytes)
     cdef object _datasize       # LENGTH (int, negative: DATA's length)
-    cdef object _contents       # the packet contents (bytes), kept for reads
 
     def __cinit__(self):
-        self.packet = NULL
         tb_init(&self.tb)
-
-    def __dealloc__(self):
-        free(self.packet)
 
     def configure(self, args):
         datasize = args.LENGTH if "LENGTH" in args else args.DATASIZE
@@ -171,16 +151,6 @@ cdef class RatedSource(Element):
             return bytes(datasize)
         return (data * (datasize // len(data) + 1))[:datasize]
 
-    def _set_contents(self, bytes contents):
-        cdef uint8_t *buf = <uint8_t *>malloc(max(1, len(contents)))
-        if buf == NULL:
-            raise MemoryError()
-        memcpy(buf, <char *>contents, len(contents))
-        free(self.packet)
-        self.packet = buf
-        self.length = len(contents)
-        self._contents = contents
-
     def initialize(self):
         self.count = 0
         self.pool = pool_default()
@@ -205,7 +175,7 @@ cdef class RatedSource(Element):
 
     cdef Packet *_make(self, int64_t ts) noexcept nogil:
         """One packet, or NULL when the pool is empty (the token goes back)."""
-        cdef Packet *p = pkt_make(self.pool, self.packet, self.length)
+        cdef Packet *p = pkt_make(self.pool, self.data, self.length)
         if p == NULL:
             self.tb.tokens += self.tb.token_scale   # it was just taken: no overflow
             return NULL
@@ -281,7 +251,7 @@ cdef class RatedSource(Element):
         self._reschedule()
 
     def _write_data(self, value):
-        data = confstring.to_bytes(value) if isinstance(value, str) else bytes(value)
+        data = self._data_value(value)
         self._data = data
         self._set_contents(data)
 

@@ -74,6 +74,7 @@ cdef class RatedUnqueue(Element):
             Arg("BURST_SIZE", Unsigned))
 
     cdef TokenBucket tb         # the pacing bucket, one token per packet (byte)
+    cdef bint by_bytes          # a token per byte (BandwidthRatedUnqueue)
     cdef bint active            # the active handler
     cdef uint32_t runs          # task runs
     cdef uint32_t pushes        # packets pushed
@@ -102,12 +103,9 @@ cdef class RatedUnqueue(Element):
             # BURST_DURATION is read in whole milliseconds
             msec = DEFAULT_BURST_MS if duration_ns is None else (duration_ns + 500000) // 1000000
             size = min(rate * min(msec, UINT32_MAX) // 1000, UINT32_MAX)
-        if self._is_bandwidth():
+        if self.by_bytes:
             size = min(size + BANDWIDTH_THRESH, UINT32_MAX)
         tb_assign(&self.tb, rate, size if size else 1)
-
-    def _is_bandwidth(self):
-        return False
 
     def initialize(self):
         self.timer = self.router.driver.new_timer(self._wake)
@@ -127,19 +125,20 @@ cdef class RatedUnqueue(Element):
 
     cdef bint run_task(self) noexcept nogil:
         cdef Batch b
+        cdef uint32_t need = BANDWIDTH_THRESH if self.by_bytes else 1   # tokens before a pull
         self.runs += 1
         if not self.active:
             self._task_scheduled = False
             return False
         tb_refill(&self.tb)
-        if not tb_contains(&self.tb, 1):
-            self._sleep_until_tokens(1)
+        if not tb_contains(&self.tb, need):
+            self._sleep_until_tokens(need)
             return False
         if self.input_pull(0, &b, 1) == 0:
             self.failed_pulls += 1
             self.empty_runs += 1
             return False
-        tb_remove(&self.tb, 1)
+        tb_remove(&self.tb, b.p[0].length if self.by_bytes else 1)
         self.pushes += 1
         self.output_push(0, &b)
         return True
@@ -211,27 +210,8 @@ cdef class BandwidthRatedUnqueue(RatedUnqueue):
             Arg("BURST_DURATION", Timestamp),
             Arg("BURST_BYTES", Unsigned))
 
-    def _is_bandwidth(self):
-        return True
-
-    cdef bint run_task(self) noexcept nogil:
-        cdef Batch b
-        self.runs += 1
-        if not self.active:
-            self._task_scheduled = False
-            return False
-        tb_refill(&self.tb)
-        if not tb_contains(&self.tb, BANDWIDTH_THRESH):
-            self._sleep_until_tokens(BANDWIDTH_THRESH)
-            return False
-        if self.input_pull(0, &b, 1) == 0:
-            self.failed_pulls += 1
-            self.empty_runs += 1
-            return False
-        tb_remove(&self.tb, b.p[0].length)
-        self.pushes += 1
-        self.output_push(0, &b)
-        return True
+    def __cinit__(self):
+        self.by_bytes = True
 
     def _read_rate(self):
         return format_bandwidth(tb_rate(&self.tb))

@@ -104,22 +104,33 @@ cdef class SimpleQueue(Element):
         return self.capacity + 1 - self.head + self.tail
 
     # -- the data path ------------------------------------------------------
-    cdef bint _enqueue(self, Packet *p, Batch *out) noexcept nogil:
-        """Appends ``p``; when full, puts the refused packet in ``out``."""
-        cdef uint32_t nt = self._next(self.tail), s
-        if nt == self.head:
-            if self.drops == 0 and self.capacity > 0:
-                with gil:
-                    self._overflow_note()       # once, as Click warns
-            self.drops += 1
-            out.p[out.n] = p
-            out.n += 1
-            return False
+    cdef inline bint _full(self) noexcept nogil:
+        return self._next(self.tail) == self.head
+
+    cdef inline void _drop(self, Packet *p, Batch *out) noexcept nogil:
+        """Counts ``p`` in drops and puts it in ``out``, for output 1."""
+        if self.drops == 0 and self.capacity > 0:
+            with gil:
+                self._overflow_note()           # once, as Click warns
+        self.drops += 1
+        out.p[out.n] = p
+        out.n += 1
+
+    cdef inline void _append(self, Packet *p) noexcept nogil:
+        """Appends ``p``; the queue is not full."""
+        cdef uint32_t s
         self.ring[self.tail] = p
-        self.tail = nt
+        self.tail = self._next(self.tail)
         s = self._size()
         if s > self.highwater:
             self.highwater = s
+
+    cdef bint _enqueue(self, Packet *p, Batch *out) noexcept nogil:
+        """Appends ``p``; when full, puts the refused packet in ``out``."""
+        if self._full():
+            self._drop(p, out)
+            return False
+        self._append(p)
         return True
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
@@ -335,24 +346,13 @@ cdef class FrontDropQueue(SimpleQueue):
     processing = "h/lh"
 
     cdef bint _enqueue(self, Packet *p, Batch *out) noexcept nogil:
-        cdef uint32_t nt = self._next(self.tail), s
-        if nt == self.head:
-            if self.drops == 0 and self.capacity > 0:
-                with gil:
-                    self._overflow_note()       # once, as Click warns
-            self.drops += 1
+        if self._full():
             if self.capacity == 0:          # nothing to push out: refuse it
-                out.p[out.n] = p
-                out.n += 1
+                self._drop(p, out)
                 return False
-            out.p[out.n] = self.ring[self.head]
-            out.n += 1
+            self._drop(self.ring[self.head], out)
             self.head = self._next(self.head)
-        self.ring[self.tail] = p
-        self.tail = nt
-        s = self._size()
-        if s > self.highwater:
-            self.highwater = s
+        self._append(p)
         return True
 
     cdef void _move_to(self, Packet **ring, uint32_t keep):

@@ -2,21 +2,9 @@
 from libc.stdint cimport uint32_t
 
 from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport Batch, pkt_clone
+from clickpy.runtime.packet cimport Batch
+from clickpy.elements.standard.clones cimport push_clones
 from clickpy.runtime.args import POSITIONAL, Unsigned, Arg
-
-
-cdef inline void _push_clones(Element e, int port, Batch *b) noexcept nogil:
-    """Pushes clones of the packets in ``b`` out of ``port``; ``b`` is kept."""
-    cdef Batch c
-    cdef uint32_t j
-    c.n = 0
-    for j in range(b.n):
-        c.p[c.n] = pkt_clone(b.p[j])
-        if c.p[c.n] != NULL:
-            c.n += 1
-    if c.n:
-        e.output_push(port, &c)
 
 
 def _check_arms(e, args):
@@ -58,7 +46,7 @@ cdef class Tee(Element):
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         cdef int i
         for i in range(self._noutputs - 1):
-            _push_clones(self, i, b)
+            push_clones(self, i, b)
         self.output_push(self._noutputs - 1, b)
 
 
@@ -98,5 +86,5 @@ cdef class PullTee(Element):
         if self.input_pull(0, b, max) == 0:
             return 0
         for i in range(1, self._noutputs):
-            _push_clones(self, i, b)
+            push_clones(self, i, b)
         return b.n

@@ -1,22 +1,18 @@
 # timedsource.pyx -- TimedSource: pushes a copy of one packet every INTERVAL, from a timer
-from libc.stdint cimport int64_t, uint8_t, uint32_t
-from libc.stdlib cimport free, malloc
+from libc.stdint cimport int64_t, uint32_t
 from libc.string cimport memcpy
 
 from clickpy.runtime.clock cimport now_ns
 from clickpy.runtime.driver cimport please_stop
-from clickpy.runtime.element cimport Element
-from clickpy.runtime.packet cimport DEFAULT_HEADROOM, Packet, PacketPool, pkt_alloc, pool_default
+from clickpy.runtime.packet cimport DEFAULT_HEADROOM, Packet, pkt_alloc, pool_default
+from clickpy.elements.standard.sourcebase cimport PacketSource
 
-from clickpy.lang import confstring
 from clickpy.lang.values import format_seconds
-from clickpy.elements.standard.sourcedata import DEFAULT_DATA
+from clickpy.elements.standard.sourcebase import DEFAULT_DATA
 from clickpy.runtime.args import POSITIONAL, Arg, Bool, Data, Int, Timestamp, Unsigned
 
-# 64 bytes of filler when no DATA is given
 
-
-cdef class TimedSource(Element):
+cdef class TimedSource(PacketSource):
     """
     =c
     TimedSource([INTERVAL, DATA, LIMIT, ACTIVE, STOP, HEADROOM])
@@ -76,36 +72,16 @@ cdef class TimedSource(Element):
             Arg("HEADROOM", Unsigned, default=DEFAULT_HEADROOM))
 
     cdef int64_t interval       # INTERVAL, ns
-    cdef uint8_t *data          # DATA
-    cdef uint32_t length        # bytes at data
     cdef int64_t limit          # LIMIT; negative: none
     cdef int64_t count          # packets sent
     cdef bint active            # ACTIVE
     cdef bint stop              # STOP
     cdef uint32_t headroom      # HEADROOM
-    cdef PacketPool *pool
     cdef object timer           # fires once per packet
-    cdef object _data_bytes     # DATA, for the data handler
-
-    def __cinit__(self):
-        self.data = NULL
-
-    def __dealloc__(self):
-        free(self.data)
-
-    def _set_data(self, bytes data):
-        cdef uint8_t *buf = <uint8_t *>malloc(max(1, len(data)))
-        if buf == NULL:
-            raise MemoryError()
-        memcpy(buf, <char *>data, len(data))
-        free(self.data)
-        self.data = buf
-        self.length = len(data)
-        self._data_bytes = data
 
     def configure(self, args):
         self.interval = args.INTERVAL
-        self._set_data(args.DATA)
+        self._set_contents(args.DATA)
         self.limit = args.LIMIT
         self.active = args.ACTIVE
         self.stop = args.STOP
@@ -137,7 +113,7 @@ cdef class TimedSource(Element):
         self.output_push_one(0, p)
 
     def add_handlers(self):
-        self.add_read_handler("data", lambda: self._data_bytes)
+        self.add_read_handler("data", lambda: self._contents)
         self.add_write_handler("data", self._write_data)
         self.add_read_handler("interval", lambda: format_seconds(self.interval, ns=True))
         self.add_write_handler("interval", self._write_interval)
@@ -155,7 +131,7 @@ cdef class TimedSource(Element):
             self.timer.schedule_now()
 
     def _write_data(self, value):
-        self._set_data(confstring.to_bytes(value) if isinstance(value, str) else bytes(value))
+        self._set_contents(self._data_value(value))
 
     def _write_interval(self, value):
         interval = Timestamp.parse(value.strip())

@@ -3,22 +3,22 @@ from libc.stdint cimport int64_t, uint8_t, uint32_t
 
 from clickpy.runtime.element cimport action_fn, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
-    IP_PROTO,
     IP_PROTO_TCP,
     TCP_HLEN_MIN,
     TCP_OFF,
     ip_hlen,
     ip_len,
-    pkt_ip_header,
     pkt_tcp_header,
 )
 from clickpy.runtime.inet cimport csum_transport_ok
-from clickpy.runtime.packet cimport Batch, Packet, pkt_network_offset
+from clickpy.runtime.packet cimport Batch, Packet
 from clickpy.elements.tcpudp.transportcheck cimport (
     TC_CHECKSUM,
     TC_LENGTH,
     TC_NOT_PROTO,
     TransportCheck,
+    tc_fits,
+    tc_ip_header,
 )
 from clickpy.runtime.args import Arg, Bool
 
@@ -79,19 +79,17 @@ cdef class CheckTCPHeader(TransportCheck):
         return pull_actions(self, b, max, <action_fn>CheckTCPHeader.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
-        cdef uint8_t *ip = pkt_ip_header(p)
+        cdef uint8_t *ip = tc_ip_header(p, IP_PROTO_TCP)
         cdef uint8_t *tcp
         cdef int64_t seglen, thlen
-        if ip == NULL or ip[IP_PROTO] != IP_PROTO_TCP:
+        if ip == NULL:
             return self._bad(TC_NOT_PROTO)
         tcp = pkt_tcp_header(p)
         if tcp == NULL:
             return self._bad(TC_LENGTH)
         seglen = <int64_t>ip_len(ip) - ip_hlen(ip)
         thlen = (tcp[TCP_OFF] >> 4) << 2
-        if thlen < TCP_HLEN_MIN or seglen < thlen \
-                or <int64_t>p.length < seglen + ip_hlen(ip) + pkt_network_offset(p) \
-                or tcp + seglen > p.data + p.length:
+        if thlen < TCP_HLEN_MIN or seglen < thlen or not tc_fits(p, ip, tcp, seglen):
             return self._bad(TC_LENGTH)
         if not csum_transport_ok(ip, IP_PROTO_TCP, tcp, <uint32_t>seglen):
             return self._bad(TC_CHECKSUM)

@@ -3,23 +3,22 @@ from libc.stdint cimport int64_t, uint8_t, uint32_t
 
 from clickpy.runtime.element cimport action_fn, pull_actions, push_actions
 from clickpy.runtime.headers cimport (
-    IP_PROTO,
     IP_PROTO_UDP,
     UDP_HLEN,
     UDP_LEN,
     UDP_SUM,
-    ip_hlen,
     load_be16,
-    pkt_ip_header,
     pkt_udp_header,
 )
 from clickpy.runtime.inet cimport csum_transport_ok
-from clickpy.runtime.packet cimport Batch, Packet, pkt_network_offset
+from clickpy.runtime.packet cimport Batch, Packet
 from clickpy.elements.tcpudp.transportcheck cimport (
     TC_CHECKSUM,
     TC_LENGTH,
     TC_NOT_PROTO,
     TransportCheck,
+    tc_fits,
+    tc_ip_header,
 )
 from clickpy.runtime.args import Arg, Bool
 
@@ -80,18 +79,16 @@ cdef class CheckUDPHeader(TransportCheck):
         return pull_actions(self, b, max, <action_fn>CheckUDPHeader.action)
 
     cdef int action(self, Packet *p) noexcept nogil:
-        cdef uint8_t *ip = pkt_ip_header(p)
+        cdef uint8_t *ip = tc_ip_header(p, IP_PROTO_UDP)
         cdef uint8_t *udp
         cdef int64_t length
-        if ip == NULL or ip[IP_PROTO] != IP_PROTO_UDP:
+        if ip == NULL:
             return self._bad(TC_NOT_PROTO)
         udp = pkt_udp_header(p)
         if udp == NULL:
             return self._bad(TC_LENGTH)
         length = load_be16(udp + UDP_LEN)
-        if length < UDP_HLEN \
-                or <int64_t>p.length < length + ip_hlen(ip) + pkt_network_offset(p) \
-                or udp + length > p.data + p.length:
+        if length < UDP_HLEN or not tc_fits(p, ip, udp, length):
             return self._bad(TC_LENGTH)
         if load_be16(udp + UDP_SUM) != 0 \
                 and not csum_transport_ok(ip, IP_PROTO_UDP, udp, <uint32_t>length):

@@ -19,7 +19,7 @@ from clickpy.runtime.headers cimport (
     store_be16,
 )
 from clickpy.runtime.inet cimport csum_transport
-from clickpy.runtime.packet cimport Batch, Packet, pkt_uniqueify
+from clickpy.runtime.packet cimport Batch, Packet, pkt_transport_offset, pkt_uniqueify
 from clickpy.runtime.args import POSITIONAL, Arg, Bool
 
 
@@ -79,12 +79,12 @@ cdef class SetTCPChecksum(Element):
         if pkt_uniqueify(p) < 0:
             return DROP
         ip = pkt_ip_header(p)
-        if ip == NULL or p.transport_off < 0:
+        off = pkt_transport_offset(p)
+        if ip == NULL or off < 0:
             return self._bad()
-        off = p.transport_off - <int64_t>(p.data - p.buf.start)
         avail = <int64_t>p.length - off
         plen = <int64_t>ip_len(ip) - ip_hlen(ip)
-        if off < 0 or plen < TCP_HLEN_MIN or plen > avail:
+        if plen < TCP_HLEN_MIN or plen > avail:
             return self._bad()
         tcp = p.data + off
         if self.fixoff:

@@ -17,7 +17,7 @@ from clickpy.runtime.headers cimport (
     store_be16,
 )
 from clickpy.runtime.inet cimport csum_transport
-from clickpy.runtime.packet cimport Batch, Packet, pkt_uniqueify
+from clickpy.runtime.packet cimport Batch, Packet, pkt_transport_offset, pkt_uniqueify
 
 
 cdef class SetUDPChecksum(Element):
@@ -70,11 +70,11 @@ cdef class SetUDPChecksum(Element):
         cdef int64_t off, avail, length
         cdef uint16_t s
         ip = pkt_ip_header(p)
-        if ip == NULL or p.transport_off < 0:
+        off = pkt_transport_offset(p)
+        if ip == NULL or off < 0:
             return self._short()
-        off = p.transport_off - <int64_t>(p.data - p.buf.start)
         avail = <int64_t>p.length - off
-        if (load_be16(ip + IP_OFF) & (IP_MF | IP_OFFMASK)) != 0 or off < 0 or avail < UDP_HLEN:
+        if (load_be16(ip + IP_OFF) & (IP_MF | IP_OFFMASK)) != 0 or avail < UDP_HLEN:
             return self._short()
         length = load_be16(p.data + off + UDP_LEN)
         if length < UDP_HLEN or avail < length:
