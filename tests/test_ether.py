@@ -84,7 +84,10 @@ def test_etherrewrite_and_ethermirror():
 def test_ensureether_cases():
     ip = bytes(ip_packet())
     f = bytes(frame())
-    bare = clickpy.Packet(ip)
+    # headroom of zeros, not whatever an earlier packet left in the pool
+    # buffer: a 0x0800 there would (as in Click) count as a stripped header
+    bare = clickpy.Packet(bytes(14) + ip)
+    bare.pull(14)
     bare.set_network_header(0, 20)
     framed = clickpy.Packet(f)
     framed.set_network_header(14, 20)
