@@ -54,6 +54,11 @@ cdef class Element:
     cdef int action(self, Packet *p) noexcept nogil
     cdef bint run_task(self) noexcept nogil
 
+    # notifiers (clickpy.runtime.notifier): a queue returns its Notifier for
+    # the port a puller (empty) or pusher (full) reaches it by; NULL: none
+    cdef void *empty_notifier(self, int port) noexcept
+    cdef void *full_notifier(self, int port) noexcept
+
     # helpers elements call
     cdef void output_push(self, int port, Batch *b) noexcept nogil
     cdef void output_push_one(self, int port, Packet *p) noexcept nogil

@@ -167,6 +167,12 @@ cdef class Element:
     cdef bint run_task(self) noexcept nogil:
         return False
 
+    cdef void *empty_notifier(self, int port) noexcept:
+        return NULL
+
+    cdef void *full_notifier(self, int port) noexcept:
+        return NULL
+
     # -- the data path ---------------------------------------------------------
     cdef int action(self, Packet *p) noexcept nogil:
         return 0

@@ -2,6 +2,7 @@
 from libc.stdint cimport uint32_t
 
 from clickpy.runtime.element cimport Element
+from clickpy.runtime.notifier cimport Notifier, notifier_free, notifier_init
 from clickpy.runtime.packet cimport Batch, batch_kill
 
 
@@ -21,8 +22,8 @@ cdef class Idle(Element):
     nothing. Connect it to ports that must be connected but should stay
     quiet, to avoid "not connected" errors.
     =n
-    Click's Idle also tells downstream elements, through its empty notifier,
-    that it will never produce packets; clickpy has no notifiers yet.
+    Idle's empty notifier is never active: a task pulling from it (an
+    Unqueue, a ToDevice) sleeps instead of polling.
     =e
       Idle -> ToDump(empty.pcap);
       c :: Classifier(12/0800, -); c[1] -> Idle;
@@ -32,6 +33,17 @@ cdef class Idle(Element):
     processing = "a/a"
     flow_code = "x/y"
     ARGS = ()
+
+    cdef Notifier never         # empty notifier: nothing will ever come
+
+    def __cinit__(self):
+        notifier_init(&self.never, False)
+
+    def __dealloc__(self):
+        notifier_free(&self.never)
+
+    cdef void *empty_notifier(self, int port) noexcept:
+        return &self.never
 
     cdef void push_batch(self, int port, Batch *b) noexcept nogil:
         batch_kill(b)

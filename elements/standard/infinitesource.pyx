@@ -4,6 +4,7 @@ from libc.string cimport memcpy
 
 from clickpy.runtime.clock cimport now_ns
 from clickpy.runtime.driver cimport please_stop
+from clickpy.runtime.notifier cimport NotifierSignal, downstream_full_signal, signal_active
 from clickpy.runtime.packet cimport BATCH_MAX, Batch, Packet, pkt_alloc, pool_default
 from clickpy.elements.standard.sourcebase cimport PacketSource
 from clickpy.elements.standard.sourcebase import DEFAULT_DATA
@@ -19,8 +20,9 @@ cdef class InfiniteSource(PacketSource):
     =io
     No inputs, one output.
     =processing
-    Agnostic. Push: a task emits BURST packets each run. Pull: each pull
-    returns packets while the limit allows.
+    Agnostic. Push: a task emits BURST packets each run, and sleeps while
+    every queue downstream is full (their full notifiers wake it). Pull:
+    each pull returns packets while the limit allows.
     =d
     Creates packets holding DATA (padded with zeros or cut to LENGTH when
     LENGTH is given). Stops after LIMIT packets (negative: never); with STOP
@@ -73,6 +75,7 @@ cdef class InfiniteSource(PacketSource):
     cdef bint stop              # STOP
     cdef bint timestamp         # TIMESTAMP
     cdef uint64_t n_sent        # packets generated
+    cdef NotifierSignal nonfull  # room downstream (its queues' full notifiers)
 
     def configure(self, args):
         data, length = args.DATA, args.LENGTH
@@ -88,6 +91,7 @@ cdef class InfiniteSource(PacketSource):
     def initialize(self):
         self.pool = pool_default()
         if self.output_is_push(0):
+            downstream_full_signal(self, 0, &self.nonfull)
             self.schedule_task()
 
     cdef uint32_t _fill(self, Batch *b, uint32_t want) noexcept nogil:
@@ -122,6 +126,9 @@ cdef class InfiniteSource(PacketSource):
                 please_stop()
                 self.stop = False       # ask once
             self._task_scheduled = False
+            return False
+        if not signal_active(&self.nonfull):
+            self._task_scheduled = False    # a queue's full notifier wakes it
             return False
         left = self.burst
         while left:

@@ -3,6 +3,7 @@ from libc.stdint cimport UINT32_MAX, int64_t, uint32_t
 
 from clickpy.runtime.clock cimport now_ns
 from clickpy.runtime.element cimport Element
+from clickpy.runtime.notifier cimport NotifierSignal, signal_active, upstream_empty_signal
 from clickpy.runtime.packet cimport Batch
 
 from clickpy.runtime.tokenbucket cimport (
@@ -81,6 +82,7 @@ cdef class RatedUnqueue(Element):
     cdef uint32_t failed_pulls  # runs that had a token but found no packet
     cdef uint32_t empty_runs    # runs that pushed nothing
     cdef object timer           # wakes the task when a token is due
+    cdef NotifierSignal signal  # packets upstream (its queues' empty notifiers)
     cdef object _burst_args     # (BURST_DURATION ns or None, BURST_SIZE or None)
 
     def __cinit__(self):
@@ -109,6 +111,7 @@ cdef class RatedUnqueue(Element):
 
     def initialize(self):
         self.timer = self.router.driver.new_timer(self._wake)
+        upstream_empty_signal(self, 0, &self.signal)
         self.schedule_task()
 
     def _wake(self):
@@ -137,6 +140,8 @@ cdef class RatedUnqueue(Element):
         if self.input_pull(0, &b, 1) == 0:
             self.failed_pulls += 1
             self.empty_runs += 1
+            if not signal_active(&self.signal):
+                self._task_scheduled = False        # the queue's notifier wakes it
             return False
         tb_remove(&self.tb, b.p[0].length if self.by_bytes else 1)
         self.pushes += 1

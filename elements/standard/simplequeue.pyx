@@ -5,6 +5,13 @@ from libc.stdint cimport uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
 
 from clickpy.runtime.element cimport Element
+from clickpy.runtime.notifier cimport (
+    Notifier,
+    notifier_free,
+    notifier_init,
+    notifier_sleep,
+    notifier_wake,
+)
 from clickpy.runtime.packet cimport BATCH_MAX, Batch, Packet, pkt_kill
 from clickpy.runtime.args import POSITIONAL, Arg, Unsigned
 
@@ -63,11 +70,17 @@ cdef class SimpleQueue(Element):
     cdef uint32_t tail          # slot the next packet goes to
     cdef uint32_t highwater     # largest length seen since reset_counts
     cdef uint64_t drops         # packets refused (or pushed out, FrontDropQueue)
+    cdef Notifier empty_note    # active while packets wait: wakes the pullers' tasks
+    cdef Notifier full_note     # active while there is room: wakes the pushers' tasks
 
     def __cinit__(self):
         self.ring = NULL
+        notifier_init(&self.empty_note, False)
+        notifier_init(&self.full_note, True)
 
     def __dealloc__(self):
+        notifier_free(&self.empty_note)
+        notifier_free(&self.full_note)
         # Queued packets are freed here, not in cleanup(): clickpy cleans up
         # before the -h handlers are read, and Click's length still counts them.
         if self.ring != NULL:
@@ -140,6 +153,10 @@ cdef class SimpleQueue(Element):
         for i in range(b.n):
             self._enqueue(b.p[i], &out)
         b.n = 0
+        if self.head != self.tail:
+            notifier_wake(&self.empty_note)
+        if self.capacity and self._full():     # a zero queue refuses, never waits (Click)
+            notifier_sleep(&self.full_note)
         if out.n:
             self.output_push(1, &out)        # frees them when output 1 is absent
 
@@ -152,6 +169,10 @@ cdef class SimpleQueue(Element):
             self.head = self._next(self.head)
             n += 1
         b.n = n
+        if self.head == self.tail:
+            notifier_sleep(&self.empty_note)
+        if n:
+            notifier_wake(&self.full_note)
         return n
 
     # -- handlers ---------------------------------------------------------------
@@ -188,6 +209,10 @@ cdef class SimpleQueue(Element):
         self.capacity = capacity
         self.head = 0
         self.tail = keep
+        if capacity and self._full():
+            notifier_sleep(&self.full_note)
+        else:
+            notifier_wake(&self.full_note)
 
     cdef void _move_to(self, Packet **ring, uint32_t keep):
         """Copies the first ``keep`` packets into ``ring`` and frees the rest."""
@@ -252,6 +277,12 @@ cdef class Queue(SimpleQueue):
     port_count = "1/1-2"
     processing = "h/lh"
 
+    cdef void *empty_notifier(self, int port) noexcept:
+        return &self.empty_note
+
+    cdef void *full_notifier(self, int port) noexcept:
+        return &self.full_note
+
 
 cdef class ThreadSafeQueue(SimpleQueue):
     """
@@ -297,6 +328,12 @@ cdef class ThreadSafeQueue(SimpleQueue):
     """
     port_count = "1/1-2"
     processing = "h/lh"
+
+    cdef void *empty_notifier(self, int port) noexcept:
+        return &self.empty_note
+
+    cdef void *full_notifier(self, int port) noexcept:
+        return &self.full_note
 
 
 cdef class FrontDropQueue(SimpleQueue):
@@ -344,6 +381,9 @@ cdef class FrontDropQueue(SimpleQueue):
     """
     port_count = "1/1-2"
     processing = "h/lh"
+
+    cdef void *empty_notifier(self, int port) noexcept:
+        return &self.empty_note
 
     cdef bint _enqueue(self, Packet *p, Batch *out) noexcept nogil:
         if self._full():

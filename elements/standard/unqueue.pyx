@@ -4,6 +4,7 @@ import sys
 from libc.stdint cimport int64_t, uint32_t, uint64_t
 
 from clickpy.runtime.element cimport Element
+from clickpy.runtime.notifier cimport NotifierSignal, signal_active, upstream_empty_signal
 from clickpy.runtime.packet cimport BATCH_MAX, Batch
 from clickpy.runtime.args import POSITIONAL, Arg, Bool, Int
 
@@ -63,6 +64,7 @@ cdef class Unqueue(Element):
     cdef bint active            # ACTIVE
     cdef int64_t limit          # LIMIT; negative: none
     cdef uint64_t count         # packets passed
+    cdef NotifierSignal signal  # packets upstream (its queues' empty notifiers)
 
     def configure(self, args):
         self.burst = args.BURST
@@ -76,6 +78,7 @@ cdef class Unqueue(Element):
         elif self.burst == 0:
             print(f"{self.landmark}: '{self.name} :: {self.class_name}': warning: "
                   "BURST size 0, no packets will be pulled", file=sys.stderr)
+        upstream_empty_signal(self, 0, &self.signal)
         self.schedule_task()
         if not self.active:
             self.unschedule_task()      # the task exists, but sleeps
@@ -96,6 +99,8 @@ cdef class Unqueue(Element):
             ask = <uint32_t>(want - worked) if want - worked < BATCH_MAX else BATCH_MAX
             n = self.input_pull(0, &b, ask)
             if n == 0:
+                if not signal_active(&self.signal):
+                    self._task_scheduled = False    # the queue's notifier wakes it
                 break
             worked += n
             self.count += n

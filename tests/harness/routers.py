@@ -25,6 +25,11 @@ def run(text: str, defines=None, *, classes=(), filename="test.click",
     return r
 
 
+def ints(r: Router, *handlers: str) -> list[int]:
+    """The values of read handlers that hold integers."""
+    return [int(r.read(h)) for h in handlers]
+
+
 def click_error(build, *args, **kw) -> ClickError:
     """The ClickError that ``build(*args, **kw)`` raises; the test fails if none."""
     with pytest.raises(ClickError) as e:
