@@ -147,6 +147,18 @@ cdef class Element:
         router's AddressInfo names: how write handlers read their values."""
         return argtype.parse_in(text.strip(), self.address_names)
 
+    # -- file descriptors ----------------------------------------------------
+    def watch(self, fileobj, int events, callback):
+        """Calls ``callback(events)`` from the driver loop of this element's
+        thread whenever ``fileobj`` is ready for ``events``
+        (clickpy.runtime.fdwatch.READ | WRITE); events 0 stop watching it.
+        Devices and sockets wait this way, never by polling."""
+        self.router.driver.watch(fileobj, events, callback)
+
+    def unwatch(self, fileobj):
+        """Stops watching ``fileobj`` (before closing it)."""
+        self.router.driver.unwatch(fileobj)
+
     # -- tasks ---------------------------------------------------------------
     def schedule_task(self):
         """Puts this element's task in the run queue (Click's ScheduleInfo order)."""

@@ -28,12 +28,20 @@ cdef enum:
     PKT_OTHERHOST = 3
     PKT_OUTGOING = 4
 
+# where a buffer's memory comes from (Buffer.external)
+cdef enum:
+    BUF_POOL = 0                # one of a pool's BUFFER_SIZE buffers
+    BUF_MALLOC = 1              # an oversize buffer from malloc (jumbo frames)
+    BUF_FOREIGN = 2             # owned elsewhere (a ring frame): release(b) gives it back
+
 ctypedef struct Buffer:
     uint8_t *start              # first byte of the buffer
     uint32_t size               # bytes in the buffer
     uint32_t users              # packets sharing it (clones)
-    uint8_t external            # malloc'd because larger than BUFFER_SIZE
+    uint8_t external            # BUF_*
     Buffer *next_free
+    void (*release)(Buffer *b) noexcept nogil     # BUF_FOREIGN: gives the memory back
+    void *owner                 # BUF_FOREIGN: the owner's state (a ring block)
 
 ctypedef struct PacketPool:
     Packet *free_packets        # LIFO free lists keep buffers warm in cache
@@ -45,6 +53,13 @@ ctypedef struct PacketPool:
     uint64_t alloc_failures     # requests refused because the pool was empty
     uint64_t external_allocs    # oversize buffers taken from malloc
     void *blocks                # memory blocks to free with the pool
+    # several driver threads (-j N): each allocates from a pool of its own;
+    # a packet killed by another thread goes onto its pool's remote stacks,
+    # which the owner takes back when its free lists run dry
+    bint threaded
+    uint32_t owner              # index of the thread that allocates from it
+    void *remote_packets        # Packet * stack, pushed atomically
+    void *remote_buffers        # Buffer * stack
 
 ctypedef struct Packet:
     uint8_t *data               # first byte of packet data
@@ -72,6 +87,13 @@ cdef void pool_set_default(PacketPool *pool) noexcept nogil
 cdef Buffer *_buffer_external(PacketPool *pool, uint32_t size) noexcept nogil
 cdef void _buffer_free_external(Buffer *b) noexcept nogil
 cdef Packet *pkt_expand(Packet *p, uint32_t headroom, uint32_t tailroom) noexcept nogil
+# threaded pools (out of line: single-threaded runs never call them)
+cdef uint32_t thread_index() noexcept nogil
+cdef bint _pool_reclaim(PacketPool *pool) noexcept nogil
+cdef void _pkt_kill_threaded(Packet *p) noexcept nogil
+cdef void _buffer_release_threaded(PacketPool *pool, Buffer *b) noexcept nogil
+cdef void _buffer_share_threaded(Buffer *b) noexcept nogil
+cdef int pools_start_thread(uint32_t index) noexcept nogil
 
 
 # -- inline data-path functions ---------------------------------------------
@@ -83,8 +105,10 @@ cdef inline Buffer *_buffer_take(PacketPool *pool, uint32_t size) noexcept nogil
     if size <= BUFFER_SIZE:
         b = pool.free_buffers
         if b == NULL:
-            pool.alloc_failures += 1
-            return NULL
+            if not (pool.threaded and _pool_reclaim(pool)):
+                pool.alloc_failures += 1
+                return NULL
+            b = pool.free_buffers
         pool.free_buffers = b.next_free
         pool.buffers_free -= 1
         b.users = 1
@@ -101,8 +125,10 @@ cdef inline Packet *pkt_alloc(PacketPool *pool, uint32_t length,
     cdef Packet *p = pool.free_packets
     cdef Buffer *b
     if p == NULL:
-        pool.alloc_failures += 1
-        return NULL
+        if not (pool.threaded and _pool_reclaim(pool)):
+            pool.alloc_failures += 1
+            return NULL
+        p = pool.free_packets
     b = _buffer_take(pool, headroom + length)
     if b == NULL:
         return NULL
@@ -135,23 +161,64 @@ cdef inline Packet *pkt_make(PacketPool *pool, const uint8_t *data, uint32_t len
 
 
 cdef inline void _buffer_release(PacketPool *pool, Buffer *b) noexcept nogil:
+    """One user fewer; the last one returns the buffer to ``pool`` (or to
+    malloc, or to its foreign owner)."""
+    if pool.threaded:
+        _buffer_release_threaded(pool, b)
+        return
     b.users -= 1
     if b.users == 0:
-        if b.external:
-            _buffer_free_external(b)
-        else:
+        if b.external == BUF_POOL:
             b.next_free = pool.free_buffers
             pool.free_buffers = b
             pool.buffers_free += 1
+        elif b.external == BUF_MALLOC:
+            _buffer_free_external(b)
+        else:
+            b.release(b)
 
 
 cdef inline void pkt_kill(Packet *p) noexcept nogil:
     """Returns a packet (and its buffer, if no clone still uses it) to its pool."""
     cdef PacketPool *pool = p.pool
+    if pool.threaded:
+        _pkt_kill_threaded(p)
+        return
     _buffer_release(pool, p.buf)
     p.next = pool.free_packets
     pool.free_packets = p
     pool.packets_free += 1
+
+
+cdef inline Packet *pkt_attach(PacketPool *pool, Buffer *b, uint8_t *data,
+                               uint32_t length) noexcept nogil:
+    """A packet whose data is ``length`` bytes at ``data`` in the caller's
+    buffer ``b`` (a ring frame: BUF_FOREIGN, users set by the caller); only
+    the descriptor comes from ``pool``. NULL when it has none."""
+    cdef Packet *p = pool.free_packets
+    if p == NULL:
+        if not (pool.threaded and _pool_reclaim(pool)):
+            pool.alloc_failures += 1
+            return NULL
+        p = pool.free_packets
+    pool.free_packets = p.next
+    pool.packets_free -= 1
+    p.buf = b
+    p.data = data
+    p.length = length
+    p.network_off = -1
+    p.transport_off = -1
+    p.next = NULL
+    p.timestamp_ns = 0
+    p.packet_type = PKT_HOST
+    p.device = 0
+    (<uint64_t *>p.anno)[0] = 0
+    (<uint64_t *>p.anno)[1] = 0
+    (<uint64_t *>p.anno)[2] = 0
+    (<uint64_t *>p.anno)[3] = 0
+    (<uint64_t *>p.anno)[4] = 0
+    (<uint64_t *>p.anno)[5] = 0
+    return p
 
 
 cdef inline uint8_t *pkt_data(Packet *p) noexcept nogil:
@@ -236,15 +303,24 @@ cdef inline int pkt_uniqueify(Packet *p) noexcept nogil:
 cdef inline Packet *pkt_clone(Packet *p) noexcept nogil:
     """A second packet sharing ``p``'s data (copy on write), or NULL."""
     cdef PacketPool *pool = p.pool
-    cdef Packet *q = pool.free_packets
+    cdef Packet *q
+    if pool.threaded:
+        pool = pool_default()           # this thread's: only its owner takes from a pool
+    q = pool.free_packets
     if q == NULL:
-        pool.alloc_failures += 1
-        return NULL
+        if not (pool.threaded and _pool_reclaim(pool)):
+            pool.alloc_failures += 1
+            return NULL
+        q = pool.free_packets
     pool.free_packets = q.next
     pool.packets_free -= 1
     memcpy(q, p, sizeof(Packet))
+    q.pool = pool
     q.next = NULL
-    p.buf.users += 1
+    if pool.threaded:
+        _buffer_share_threaded(p.buf)
+    else:
+        p.buf.users += 1
     return q
 
 

@@ -15,6 +15,8 @@ from clickpy.runtime.packet cimport (
     ANNO_PAINT,
     ANNO_SIZE,
     ANNO_VLAN_TCI,
+    BUF_MALLOC,
+    BUF_POOL,
     BUFFER_SIZE,
     DEFAULT_HEADROOM,
     Buffer,
@@ -32,11 +34,25 @@ from clickpy.runtime.packet cimport (
     pkt_unpull,
 )
 
+from clickpy.runtime.atomic cimport atomic_add_u32, atomic_sub_u32, stack_push, stack_take
+
 cdef enum:
     DEFAULT_PACKETS_C = 65536   # descriptors in the default pool
     DEFAULT_BUFFERS_C = 32768   # 2 KiB buffers in the default pool (64 MiB)
+    THREAD_PACKETS_C = 32768    # a further driver thread's pool (-j N)
+    THREAD_BUFFERS_C = 16384
 
+# The main thread's pool is a global; each further driver thread has its own
+# (thread-local: defined in this module only, so every extension shares it)
 cdef PacketPool *_default_pool = NULL
+
+cdef extern from *:
+    """
+    static __thread void *clickpy_thread_pool = 0;
+    static __thread unsigned clickpy_thread_index = 0;
+    """
+    void *_thread_pool "clickpy_thread_pool"
+    unsigned _thread_index "clickpy_thread_index"
 
 # Click's annotation names: name -> (offset, size in bytes), from packet.pxd
 ANNOTATIONS = {
@@ -104,10 +120,94 @@ cdef void pool_destroy(PacketPool *pool) noexcept nogil:
 
 
 cdef PacketPool *pool_default() noexcept nogil:
+    """This thread's pool: the one to allocate from."""
     global _default_pool
+    if _thread_pool != NULL:
+        return <PacketPool *>_thread_pool
     if _default_pool == NULL:
         _default_pool = pool_create(DEFAULT_PACKETS_C, DEFAULT_BUFFERS_C)
     return _default_pool
+
+
+# -- threaded pools ------------------------------------------------------------
+cdef uint32_t thread_index() noexcept nogil:
+    """The driver thread running this code (0: the main one)."""
+    return _thread_index
+
+
+cdef int pools_start_thread(uint32_t index) noexcept nogil:
+    """Called by driver thread ``index`` (> 0) before it runs: gives it a pool
+    of its own, and puts the main pool in threaded mode. -1: no memory."""
+    global _thread_pool, _thread_index
+    cdef PacketPool *pool
+    pool_default().threaded = True      # the main pool (still this thread's default)
+    pool = pool_create(THREAD_PACKETS_C, THREAD_BUFFERS_C)
+    if pool == NULL:
+        return -1
+    pool.threaded = True
+    pool.owner = index
+    _thread_pool = pool
+    _thread_index = index
+    return 0
+
+
+cdef bint _pool_reclaim(PacketPool *pool) noexcept nogil:
+    """Moves what other threads freed into the owner's free lists; whether
+    anything came back."""
+    cdef Packet *p = <Packet *>stack_take(&pool.remote_packets)
+    cdef Buffer *b = <Buffer *>stack_take(&pool.remote_buffers)
+    cdef Packet *next_p
+    cdef Buffer *next_b
+    cdef bint any = p != NULL or b != NULL
+    while p != NULL:
+        next_p = p.next
+        p.next = pool.free_packets
+        pool.free_packets = p
+        pool.packets_free += 1
+        p = next_p
+    while b != NULL:
+        next_b = b.next_free
+        b.next_free = pool.free_buffers
+        pool.free_buffers = b
+        pool.buffers_free += 1
+        b = next_b
+    return any
+
+
+cdef void _buffer_share_threaded(Buffer *b) noexcept nogil:
+    atomic_add_u32(&b.users, 1)
+
+
+cdef void _buffer_release_threaded(PacketPool *pool, Buffer *b) noexcept nogil:
+    """_buffer_release when threads share packets: a clone's count may drop
+    in two threads at once; a pool buffer freed by a thread other than the
+    pool's owner goes onto the pool's remote stack."""
+    if b.users != 1 and atomic_sub_u32(&b.users, 1) != 0:
+        return                          # a clone still uses it
+    b.users = 0
+    if b.external == BUF_POOL:
+        if pool.owner == _thread_index:
+            b.next_free = pool.free_buffers
+            pool.free_buffers = b
+            pool.buffers_free += 1
+        else:
+            stack_push(&pool.remote_buffers, b, b,
+                       <size_t>(<char *>&b.next_free - <char *>b))
+    elif b.external == BUF_MALLOC:
+        _buffer_free_external(b)
+    else:
+        b.release(b)
+
+
+cdef void _pkt_kill_threaded(Packet *p) noexcept nogil:
+    cdef PacketPool *pool = p.pool
+    _buffer_release_threaded(pool, p.buf)
+    if pool.owner == _thread_index:
+        p.next = pool.free_packets
+        pool.free_packets = p
+        pool.packets_free += 1
+    else:
+        stack_push(&pool.remote_packets, p, p, <size_t>(<char *>&p.next - <char *>p))
 
 
 cdef void pool_set_default(PacketPool *pool) noexcept nogil:
@@ -123,8 +223,10 @@ cdef Buffer *_buffer_external(PacketPool *pool, uint32_t size) noexcept nogil:
     b.start = <uint8_t *>(b + 1)
     b.size = size
     b.users = 1
-    b.external = 1
+    b.external = BUF_MALLOC
     b.next_free = NULL
+    b.release = NULL
+    b.owner = NULL
     pool.external_allocs += 1
     return b
 
@@ -141,6 +243,7 @@ cdef Packet *pkt_expand(Packet *p, uint32_t headroom, uint32_t tailroom) noexcep
     pool is out of buffers; ``p`` is unchanged then.
     """
     cdef PacketPool *pool = p.pool
+    cdef PacketPool *take_from = pool_default() if pool.threaded else pool
     cdef uint32_t head = pkt_headroom(p)
     cdef uint32_t tail = p.buf.size - head - p.length
     cdef uint32_t need
@@ -151,10 +254,10 @@ cdef Packet *pkt_expand(Packet *p, uint32_t headroom, uint32_t tailroom) noexcep
     if tailroom < tail:
         tailroom = tail
     need = headroom + p.length + tailroom
-    b = _buffer_take(pool, need)
+    b = _buffer_take(take_from, need)
     if b == NULL:
         return NULL
-    if not b.external:
+    if b.external == BUF_POOL:
         headroom = BUFFER_SIZE - p.length - tailroom     # keep any spare room in front
     # copy the old headroom too, as Click's uniqueify does: headers pulled
     # off earlier (Strip before an IP element) stay in front of the data
